@@ -1,0 +1,178 @@
+//! Analysis: the two token channels every text field is indexed with.
+//!
+//! - **bigram** (`zh_bigram`): the folded character stream (whitespace dropped) cut into
+//!   overlapping character pairs at *sequential* positions, plus the last character alone. A
+//!   query string of n ≥ 2 characters is the phrase of its n−1 pairs, which matches exactly where
+//!   the stream contains it, like grep; one character is a prefix lookup over the term
+//!   dictionary (every character starts a pair, or is the trailing single). tantivy's
+//!   `NgramTokenizer` puts every gram at position 0, so it cannot do this.
+//! - **words** (`zh_words`): jieba search-mode words over the folded text, with the shipped
+//!   place names and 政务 terms as user words; used for BM25 ranking, never for matching.
+
+use tantivy::tokenizer::{Token, TokenStream, Tokenizer, TokenizerManager};
+
+use crate::chars::{fold, is_cjk, is_ignorable};
+use crate::lexicon;
+
+/// Name of the bigram tokenizer in the index's tokenizer manager.
+pub const BIGRAM: &str = "zh_bigram";
+/// Name of the word tokenizer.
+pub const WORDS: &str = "zh_words";
+
+/// Registers both tokenizers with an index's manager.
+pub fn register(manager: &TokenizerManager) {
+    manager.register(BIGRAM, BigramTokenizer);
+    manager.register(WORDS, WordTokenizer);
+}
+
+/// Tokens computed up front and replayed.
+pub struct VecTokenStream {
+    tokens: Vec<Token>,
+    next: usize,
+}
+
+impl TokenStream for VecTokenStream {
+    fn advance(&mut self) -> bool {
+        self.next += 1;
+        self.next <= self.tokens.len()
+    }
+    fn token(&self) -> &Token {
+        &self.tokens[self.next - 1]
+    }
+    fn token_mut(&mut self) -> &mut Token {
+        &mut self.tokens[self.next - 1]
+    }
+}
+
+/// See the module doc.
+#[derive(Clone, Copy, Default)]
+pub struct BigramTokenizer;
+
+impl Tokenizer for BigramTokenizer {
+    type TokenStream<'a> = VecTokenStream;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
+        let chars: Vec<(usize, usize, char)> = text
+            .char_indices()
+            .filter(|(_, c)| !is_ignorable(*c))
+            .map(|(i, c)| (i, i + c.len_utf8(), fold(c)))
+            .collect();
+        let mut tokens = Vec::with_capacity(chars.len());
+        for (pos, w) in chars.windows(2).enumerate() {
+            let mut s = String::with_capacity(8);
+            s.push(w[0].2);
+            s.push(w[1].2);
+            tokens.push(Token {
+                offset_from: w[0].0,
+                offset_to: w[1].1,
+                position: pos,
+                text: s,
+                position_length: 1,
+            });
+        }
+        if let Some(&(from, to, c)) = chars.last() {
+            tokens.push(Token {
+                offset_from: from,
+                offset_to: to,
+                position: chars.len() - 1,
+                text: c.to_string(),
+                position_length: 1,
+            });
+        }
+        VecTokenStream { tokens, next: 0 }
+    }
+}
+
+/// The bigram terms a query string must match as a phrase, or for one character that
+/// character alone (to be matched as a prefix). Empty when the string has no text.
+pub fn grams(query: &str) -> Vec<String> {
+    let chars: Vec<char> = crate::chars::stream(query);
+    match chars.len() {
+        0 => Vec::new(),
+        1 => vec![chars[0].to_string()],
+        _ => chars.windows(2).map(|w| w.iter().collect()).collect(),
+    }
+}
+
+/// See the module doc.
+#[derive(Clone, Copy, Default)]
+pub struct WordTokenizer;
+
+impl Tokenizer for WordTokenizer {
+    type TokenStream<'a> = VecTokenStream;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
+        let tokens = words(text)
+            .into_iter()
+            .enumerate()
+            .map(|(position, (offset_from, offset_to, text))| Token {
+                offset_from,
+                offset_to,
+                position,
+                text,
+                position_length: 1,
+            })
+            .collect();
+        VecTokenStream { tokens, next: 0 }
+    }
+}
+
+/// jieba search-mode words of a text as (byte start, byte end, folded word), skipping
+/// punctuation and whitespace. Offsets point into the original text.
+pub fn words(text: &str) -> Vec<(usize, usize, String)> {
+    // Fold char by char, remembering where each folded char came from.
+    let mut folded = String::with_capacity(text.len());
+    let mut origin: Vec<usize> = Vec::with_capacity(text.len() + 1);
+    for (i, c) in text.char_indices() {
+        let f = fold(c);
+        for _ in 0..f.len_utf8() {
+            origin.push(i);
+        }
+        folded.push(f);
+    }
+    origin.push(text.len());
+    lexicon::jieba()
+        .cut_for_search(&folded, true)
+        .into_iter()
+        .filter(|t| t.word.chars().any(|c| c.is_alphanumeric() || is_cjk(c)))
+        .map(|t| (origin[t.byte_start], origin[t.byte_end], t.word.to_string()))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tokens(tok: &mut impl Tokenizer, text: &str) -> Vec<(String, usize)> {
+        let mut out = Vec::new();
+        let mut ts = tok.token_stream(text);
+        while let Some(t) = ts.next() {
+            out.push((t.text.clone(), t.position));
+        }
+        out
+    }
+
+    #[test]
+    fn bigrams_have_sequential_positions_across_whitespace() {
+        let t = tokens(&mut BigramTokenizer, "作\n\n风 Ａ");
+        assert_eq!(
+            t,
+            vec![("作风".into(), 0), ("风a".into(), 1), ("a".into(), 2)]
+        );
+        assert_eq!(grams("作 风建设"), vec!["作风", "风建", "建设"]);
+        assert_eq!(grams(" 风 "), vec!["风"]);
+        assert!(grams("  ").is_empty());
+    }
+
+    #[test]
+    fn words_skip_punctuation_and_keep_offsets() {
+        let text = "推出“政务快递免费寄送”服务，ＥＭＳ寄递";
+        let w = words(text);
+        assert!(w.iter().any(|(_, _, s)| s == "政务快递"), "{w:?}");
+        assert!(w.iter().any(|(_, _, s)| s == "ems"), "{w:?}");
+        for (from, to, _) in &w {
+            assert!(text.is_char_boundary(*from) && text.is_char_boundary(*to));
+        }
+        assert!(!w.iter().any(|(_, _, s)| s == "“"));
+    }
+}

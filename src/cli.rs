@@ -1,0 +1,378 @@
+//! The commands: `serve` (the default), `index`, `search`, `inspect`.
+//!
+//! Logs go to stderr; stdout carries only a command's output, so `--json` and `inspect` output
+//! can be piped.
+
+use std::io::Write;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::atomic::Ordering;
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context};
+use clap::{Args, Parser, Subcommand};
+use serde_json::json;
+
+use crate::api::{self, AppState};
+use crate::index::{self, writer::Writer};
+use crate::ingest;
+use crate::search::{Engine, Params, Request};
+use crate::watch;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "zhengsou",
+    version,
+    about = "政搜: search Chinese government bulletins and notices"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Index the docs folder, keep it in sync and serve the HTTP API (the default).
+    Serve(ServeArgs),
+    /// Index the docs folder once (adds new and changed files, removes deleted ones) and exit.
+    Index(Paths),
+    /// Search the index from the terminal.
+    Search(Box<SearchArgs>),
+    /// Print what ingest understands of each file, one JSON object per line.
+    Inspect {
+        /// Files to read.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+}
+
+#[derive(Args, Debug, Clone)]
+struct Paths {
+    /// Folder of documents (watched recursively by `serve`).
+    #[arg(long, default_value = "seeds")]
+    docs: PathBuf,
+    /// Folder of the on-disk index.
+    #[arg(long, default_value = "index")]
+    index: PathBuf,
+}
+
+#[derive(Args, Debug)]
+struct ServeArgs {
+    #[command(flatten)]
+    paths: Paths,
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    addr: SocketAddr,
+    /// Scan the folder every SECONDS instead of using change notifications.
+    #[arg(long, value_name = "SECONDS")]
+    poll: Option<f64>,
+}
+
+#[derive(Args, Debug)]
+struct SearchArgs {
+    /// The query (whitespace = AND, "phrase", -exclude, A OR B, title:词).
+    query: Vec<String>,
+    #[arg(long, default_value = "index")]
+    index: PathBuf,
+    /// Region name or code at any level (江西省, 赣州市, 章贡区, 360702).
+    #[arg(long)]
+    region: Option<String>,
+    #[arg(long)]
+    date_from: Option<String>,
+    #[arg(long)]
+    date_to: Option<String>,
+    #[arg(long)]
+    year: Option<String>,
+    /// 五型 category: 忠诚型 创新型 担当型 服务型 过硬型.
+    #[arg(long)]
+    category: Option<String>,
+    /// notice, bulletin or other.
+    #[arg(long)]
+    kind: Option<String>,
+    /// 文号, brackets in any style.
+    #[arg(long)]
+    number: Option<String>,
+    #[arg(long)]
+    issuer: Option<String>,
+    #[arg(long)]
+    department: Option<String>,
+    /// relevance or date.
+    #[arg(long)]
+    sort: Option<String>,
+    #[arg(long, default_value_t = 0)]
+    from: usize,
+    #[arg(long, default_value_t = 10)]
+    size: usize,
+    /// Print the JSON response (as /api/search) instead of text.
+    #[arg(long)]
+    json: bool,
+}
+
+fn init_logging(default: &str) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .try_init();
+}
+
+/// Entry point of the binary: runs the command, maps errors to exit codes.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let command = cli.command.unwrap_or(Command::Serve(ServeArgs {
+        paths: Paths {
+            docs: "seeds".into(),
+            index: "index".into(),
+        },
+        addr: "127.0.0.1:8080".parse().expect("valid address"),
+        poll: None,
+    }));
+    let result = match command {
+        Command::Serve(a) => {
+            init_logging("info,tantivy=warn");
+            serve(a)
+        }
+        Command::Index(p) => {
+            init_logging("warn");
+            index_once(&p)
+        }
+        Command::Search(a) => {
+            init_logging("warn");
+            search(*a)
+        }
+        Command::Inspect { files } => {
+            init_logging("warn");
+            inspect(&files)
+        }
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            if e.downcast_ref::<std::io::Error>()
+                .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("zhengsou: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn docs_root(docs: &Path) -> anyhow::Result<PathBuf> {
+    let root = docs
+        .canonicalize()
+        .with_context(|| format!("docs folder {} not found", docs.display()))?;
+    if !root.is_dir() {
+        bail!("{} is not a folder", docs.display());
+    }
+    Ok(root)
+}
+
+/// Opens the index and starts the writer on the docs folder.
+fn open_writer(p: &Paths) -> anyhow::Result<(Engine, Writer, PathBuf)> {
+    let root = docs_root(&p.docs)?;
+    let (idx, fields) = index::open(&p.index)?;
+    let engine = Engine::new(idx.clone(), fields)?;
+    let writer = Writer::spawn(idx, fields, engine.reader.clone(), root.clone())?;
+    Ok((engine, writer, root))
+}
+
+fn serve(a: ServeArgs) -> anyhow::Result<ExitCode> {
+    let t0 = Instant::now();
+    let (engine, writer, root) = open_writer(&a.paths)?;
+    let poll = a.poll.map(Duration::from_secs_f64);
+    // Watch first, then reconcile: nothing that changes in between is missed.
+    let _watcher = watch::start(&root, writer.clone(), poll)?;
+    writer.send(index::writer::Op::Reconcile);
+    let (docs, articles) = engine.counts();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(a.addr)
+            .await
+            .with_context(|| format!("cannot listen on {}", a.addr))?;
+        tracing::info!(
+            docs = %root.display(),
+            index = %a.paths.index.display(),
+            documents = docs,
+            articles,
+            startup_ms = t0.elapsed().as_millis() as u64,
+            "serving on http://{}",
+            listener.local_addr()?
+        );
+        let app = api::app(AppState {
+            engine,
+            writer: Some(writer),
+        });
+        axum::serve(listener, app)
+            .with_graceful_shutdown(shutdown())
+            .await?;
+        anyhow::Ok(())
+    })?;
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn shutdown() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    tracing::info!("shutting down");
+}
+
+fn index_once(p: &Paths) -> anyhow::Result<ExitCode> {
+    let t0 = Instant::now();
+    let (engine, writer, _) = open_writer(p)?;
+    writer.send(index::writer::Op::Reconcile);
+    let status = writer.status.clone();
+    let bar = indicatif::ProgressBar::new(0);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} files {msg}",
+        )
+        .expect("valid template"),
+    );
+    let done = {
+        let w = writer.clone();
+        std::thread::spawn(move || w.flush())
+    };
+    while !done.is_finished() {
+        let processed = status.processed.load(Ordering::SeqCst) as u64;
+        bar.set_length(processed + status.pending.load(Ordering::SeqCst) as u64);
+        bar.set_position(processed);
+        let mb = status.bytes.load(Ordering::SeqCst) as f64 / 1e6;
+        bar.set_message(format!(
+            "{:.1} MB/s",
+            mb / t0.elapsed().as_secs_f64().max(1e-3)
+        ));
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let _ = done.join();
+    bar.finish_and_clear();
+    let (docs, articles) = engine.counts();
+    let failed = status.failed.lock().unwrap().clone();
+    let secs = t0.elapsed().as_secs_f64();
+    let mb = status.bytes.load(Ordering::SeqCst) as f64 / 1e6;
+    println!(
+        "indexed {} changed files ({mb:.1} MB) in {secs:.1} s ({:.1} MB/s); index holds {docs} documents, {articles} articles; {} failed",
+        status.processed.load(Ordering::SeqCst),
+        mb / secs.max(1e-3),
+        failed.len()
+    );
+    for (source, reason) in &failed {
+        println!("  failed: {source}: {reason}");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn search(a: SearchArgs) -> anyhow::Result<ExitCode> {
+    if !a.index.join("meta.json").exists() {
+        bail!(
+            "no index at {}: run `zhengsou index` (or `zhengsou serve`) first",
+            a.index.display()
+        );
+    }
+    let (idx, fields) = index::open(&a.index)?;
+    let engine = Engine::new(idx, fields)?;
+    let params = Params {
+        q: Some(a.query.join(" ")),
+        region: a.region,
+        date_from: a.date_from,
+        date_to: a.date_to,
+        year: a.year,
+        category: a.category,
+        kind: a.kind,
+        number: a.number,
+        issuer: a.issuer,
+        department: a.department,
+        sort: a.sort,
+        from: Some(a.from.to_string()),
+        size: Some(a.size.to_string()),
+        facets: Some(a.json.to_string()),
+        snippets: None,
+    };
+    let req = Request::from_params(&params).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let resp = engine.search(&req).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let mut out = std::io::stdout().lock();
+    if a.json {
+        serde_json::to_writer(&mut out, &resp)?;
+        writeln!(out)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    writeln!(out, "{} articles ({} ms)", resp.total, resp.took_ms)?;
+    for (i, h) in resp.hits.iter().enumerate() {
+        let place = h.locality.as_deref().unwrap_or("—");
+        let dept = h
+            .department
+            .as_deref()
+            .map(|d| format!(" · {d}"))
+            .unwrap_or_default();
+        writeln!(out, "\n{:>2}. {}", req.from + i + 1, h.title)?;
+        writeln!(
+            out,
+            "    {place}{dept} · {} · {} [{}]",
+            h.date.as_deref().unwrap_or("日期不详"),
+            h.doc_title,
+            h.source
+        )?;
+        let plain = h
+            .snippet
+            .replace("<mark>", "\x1b[1;31m")
+            .replace("</mark>", "\x1b[0m");
+        let plain = if std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+            plain
+        } else {
+            h.snippet.replace("<mark>", "【").replace("</mark>", "】")
+        };
+        writeln!(out, "    {}", unescape(&plain))?;
+    }
+    Ok(if resp.total == 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn unescape(s: &str) -> String {
+    s.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+}
+
+fn inspect(files: &[PathBuf]) -> anyhow::Result<ExitCode> {
+    let mut out = std::io::stdout().lock();
+    let mut code = ExitCode::SUCCESS;
+    for file in files {
+        let source = file.to_string_lossy().into_owned();
+        let value = match ingest::read_file(file, &source) {
+            Ok(doc) => {
+                let mut v = serde_json::to_value(&doc)?;
+                v["source"] = json!(source);
+                v
+            }
+            Err(e) => {
+                code = ExitCode::from(1);
+                json!({"source": source, "error": e.to_string()})
+            }
+        };
+        serde_json::to_writer(&mut out, &value)?;
+        writeln!(out)?;
+    }
+    Ok(code)
+}

@@ -1,0 +1,247 @@
+//! Index: the tantivy schema (one tantivy document per article), opening the index, and
+//! turning an ingested [`Document`] into tantivy documents.
+//!
+//! Each article carries its document's fields for filtering and faceting, and the file's
+//! fingerprint, so the index alone says which version of which file it holds (see [`writer`]).
+
+pub mod writer;
+
+use std::path::Path;
+
+use anyhow::Context;
+use serde::{Deserialize, Serialize};
+use tantivy::directory::MmapDirectory;
+use tantivy::schema::{
+    Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions, FAST,
+    INDEXED, STORED, STRING,
+};
+use tantivy::{Index, TantivyDocument};
+
+use crate::analysis;
+use crate::ingest::{meta, Document, Kind};
+use crate::lexicon;
+
+/// Bumped whenever the schema or analysis changes: an index of another version is rebuilt.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// The five 五型 categories, in their canonical order (category code = position + 1).
+pub const CATEGORIES: [&str; 5] = ["忠诚型", "创新型", "担当型", "服务型", "过硬型"];
+
+/// Handles to every field of the schema.
+#[derive(Clone, Copy, Debug)]
+pub struct Fields {
+    pub id: Field,
+    pub doc_id: Field,
+    pub source: Field,
+    pub pos: Field,
+    pub fingerprint: Field,
+    /// Bigram channel: the article's match values (title and text, see `ingest`).
+    pub bi: Field,
+    pub title_bi: Field,
+    pub header_bi: Field,
+    pub issuer_bi: Field,
+    /// Word channel, for ranking.
+    pub title_w: Field,
+    pub text_w: Field,
+    pub number: Field,
+    pub department: Field,
+    pub kind: Field,
+    pub date: Field,
+    pub category: Field,
+    pub region: Field,
+    pub region_node: Field,
+    pub hit: Field,
+    pub doc: Field,
+}
+
+impl Fields {
+    fn build() -> (Schema, Fields) {
+        let mut b = Schema::builder();
+        let channel = |tokenizer: &str, record: IndexRecordOption| {
+            TextOptions::default().set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer(tokenizer)
+                    .set_index_option(record),
+            )
+        };
+        let bigram = channel(analysis::BIGRAM, IndexRecordOption::WithFreqsAndPositions);
+        let words = channel(analysis::WORDS, IndexRecordOption::WithFreqsAndPositions);
+        let key = STRING | FAST;
+        let fields = Fields {
+            id: b.add_text_field("id", STRING),
+            doc_id: b.add_text_field("doc_id", STRING),
+            source: b.add_text_field("source", key.clone()),
+            pos: b.add_u64_field("pos", INDEXED | FAST),
+            fingerprint: b.add_text_field("fingerprint", key),
+            bi: b.add_text_field("bi", bigram.clone()),
+            title_bi: b.add_text_field("title_bi", bigram.clone()),
+            header_bi: b.add_text_field("header_bi", bigram.clone()),
+            issuer_bi: b.add_text_field("issuer_bi", bigram),
+            title_w: b.add_text_field("title_w", words.clone()),
+            text_w: b.add_text_field("text_w", words),
+            number: b.add_text_field("number", STRING),
+            department: b.add_text_field("department", STRING),
+            kind: b.add_u64_field("kind", NumericOptions::default().set_indexed().set_fast()),
+            date: b.add_u64_field("date", INDEXED | FAST),
+            category: b.add_u64_field("category", INDEXED | FAST),
+            region: b.add_u64_field("region", INDEXED),
+            region_node: b.add_u64_field("region_node", FAST),
+            hit: b.add_text_field("hit", STORED),
+            doc: b.add_text_field("doc", STORED),
+        };
+        (b.build(), fields)
+    }
+
+    /// Field handles for an opened index's schema.
+    pub fn of(schema: &Schema) -> anyhow::Result<Fields> {
+        let (_, f) = Fields::build();
+        for name in ["id", "bi", "hit", "doc", "region_node"] {
+            schema
+                .get_field(name)
+                .with_context(|| format!("index lacks field {name}"))?;
+        }
+        Ok(f)
+    }
+}
+
+/// The schema of this version.
+pub fn schema() -> (Schema, Fields) {
+    Fields::build()
+}
+
+/// What a search hit shows, stored once per article.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct StoredHit {
+    pub id: String,
+    pub doc_id: String,
+    pub source: String,
+    pub title: String,
+    pub doc_title: String,
+    pub kind: Kind,
+    pub date: Option<String>,
+    pub issue: Option<u32>,
+    pub number: Option<String>,
+    pub issuer: Option<String>,
+    pub locality: Option<String>,
+    pub region: Option<String>,
+    pub region_code: Option<String>,
+    pub department: Option<String>,
+    pub categories: Vec<String>,
+    /// The article's text, for snippets.
+    pub text: String,
+}
+
+/// `2019-03-19` → 20190319; 0 when unknown.
+pub fn date_number(date: Option<&str>) -> u64 {
+    date.map(|d| d.replace('-', ""))
+        .and_then(|d| d.parse().ok())
+        .unwrap_or(0)
+}
+
+/// Opens the index in `dir`, creating it (or rebuilding it when its version differs).
+pub fn open(dir: &Path) -> anyhow::Result<(Index, Fields)> {
+    std::fs::create_dir_all(dir)
+        .with_context(|| format!("cannot create index folder {}", dir.display()))?;
+    let version_file = dir.join("zhengsou-version");
+    let version = std::fs::read_to_string(&version_file).ok();
+    let has_index = dir.join("meta.json").exists();
+    if has_index && version.as_deref().map(str::trim) != Some(&SCHEMA_VERSION.to_string()) {
+        tracing::warn!(dir = %dir.display(), "index was built by another version; rebuilding it");
+        for entry in std::fs::read_dir(dir)? {
+            let path = entry?.path();
+            if path.is_file() {
+                std::fs::remove_file(&path)?;
+            }
+        }
+    }
+    let (schema, _) = schema();
+    let directory = MmapDirectory::open(dir)
+        .with_context(|| format!("cannot open index folder {}", dir.display()))?;
+    let index = Index::open_or_create(directory, schema).context("cannot open the index")?;
+    std::fs::write(&version_file, SCHEMA_VERSION.to_string())?;
+    analysis::register(index.tokenizers());
+    let fields = Fields::of(&index.schema())?;
+    Ok((index, fields))
+}
+
+/// An index in memory (tests, benches).
+pub fn in_ram() -> (Index, Fields) {
+    let (schema, fields) = schema();
+    let index = Index::create_in_ram(schema);
+    analysis::register(index.tokenizers());
+    (index, fields)
+}
+
+/// The tantivy documents for one ingested document: one per article.
+pub fn to_tantivy(f: &Fields, doc: &Document, fingerprint: &str) -> Vec<TantivyDocument> {
+    let g = lexicon::gazetteer();
+    let date = date_number(doc.date.as_deref());
+    let doc_json = serde_json::to_string(doc).unwrap_or_default();
+    doc.articles
+        .iter()
+        .enumerate()
+        .map(|(pos, a)| {
+            let mut t = TantivyDocument::default();
+            t.add_text(f.id, &a.id);
+            t.add_text(f.doc_id, &doc.doc_id);
+            t.add_text(f.source, &doc.source);
+            t.add_u64(f.pos, pos as u64);
+            t.add_text(f.fingerprint, fingerprint);
+            for v in &a.match_values {
+                t.add_text(f.bi, v);
+            }
+            t.add_text(f.title_bi, &a.title);
+            for v in &doc.header_values {
+                t.add_text(f.header_bi, v);
+            }
+            if let Some(issuer) = &doc.issuer {
+                t.add_text(f.issuer_bi, issuer);
+            }
+            t.add_text(f.title_w, &a.title);
+            t.add_text(f.text_w, &a.text);
+            if let Some(n) = &doc.number {
+                t.add_text(f.number, meta::number_key(n));
+            }
+            if let Some(d) = &a.department {
+                t.add_text(f.department, d);
+            }
+            t.add_u64(f.kind, doc.kind.code());
+            t.add_u64(f.date, date);
+            for c in &a.categories {
+                if let Some(i) = CATEGORIES.iter().position(|x| x == c) {
+                    t.add_u64(f.category, i as u64 + 1);
+                }
+            }
+            let node = a.region_id.or(doc.region_id);
+            if let Some(node) = node {
+                for anc in g.ancestors(node) {
+                    t.add_u64(f.region, anc);
+                }
+            }
+            t.add_u64(f.region_node, node.unwrap_or(0));
+            let hit = StoredHit {
+                id: a.id.clone(),
+                doc_id: doc.doc_id.clone(),
+                source: doc.source.clone(),
+                title: a.title.clone(),
+                doc_title: doc.title.clone(),
+                kind: doc.kind,
+                date: doc.date.clone(),
+                issue: doc.issue,
+                number: doc.number.clone(),
+                issuer: doc.issuer.clone(),
+                locality: a.locality.clone(),
+                region: a.region.clone(),
+                region_code: a.region_code.clone(),
+                department: a.department.clone(),
+                categories: a.categories.clone(),
+                text: a.text.clone(),
+            };
+            t.add_text(f.hit, serde_json::to_string(&hit).unwrap_or_default());
+            if pos == 0 {
+                t.add_text(f.doc, &doc_json);
+            }
+            t
+        })
+        .collect()
+}

@@ -1,0 +1,508 @@
+//! The writer task: the only owner of tantivy's `IndexWriter`.
+//!
+//! The watcher, startup reconciliation and the CLI only *send* it work ([`Op`]); it applies the
+//! work in batches and commits at most every [`COMMIT_INTERVAL`] under load, at once when its
+//! queue drains. Every add is an upsert (delete by source path, then add), and each article
+//! carries its file's fingerprint (size, mtime, content hash), so the index itself records
+//! which version of which file it holds: reconciliation after any restart compares that record
+//! with the folder and touches only what changed.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender, TryRecvError};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use tantivy::collector::Count;
+use tantivy::query::TermQuery;
+use tantivy::schema::IndexRecordOption;
+use tantivy::{Index, IndexReader, IndexWriter, Searcher, Term};
+
+use super::{to_tantivy, Fields};
+use crate::ingest;
+
+/// Longest time a batch of work waits before it is committed.
+pub const COMMIT_INTERVAL: Duration = Duration::from_millis(500);
+/// Memory budget of the tantivy writer (split across its indexing threads).
+const WRITER_MEMORY: usize = 200_000_000;
+
+/// Work for the writer.
+#[derive(Debug)]
+pub enum Op {
+    /// A file was created or changed (or maybe removed: the writer checks).
+    Upsert(PathBuf),
+    /// A file or folder is gone.
+    Remove(PathBuf),
+    /// Compare the whole folder with the index and fix every difference.
+    Reconcile,
+    /// Answer once everything sent before has been committed.
+    Flush(mpsc::Sender<()>),
+}
+
+/// What the writer reports, shared with the API.
+#[derive(Debug, Default)]
+pub struct Status {
+    /// Files waiting to be (re)indexed or removed.
+    pub pending: AtomicUsize,
+    /// Files processed since start (for progress bars).
+    pub processed: AtomicUsize,
+    /// Bytes of files read since start.
+    pub bytes: AtomicU64,
+    /// Files that could not be read: source → reason.
+    pub failed: Mutex<BTreeMap<String, String>>,
+    /// Time of the last commit, ISO 8601 UTC.
+    pub last_commit: Mutex<Option<String>>,
+    pub commits: AtomicU64,
+    /// True once the startup reconciliation has been committed.
+    pub ready: AtomicBool,
+}
+
+/// A cheap handle to send work to the writer.
+#[derive(Clone)]
+pub struct Writer {
+    tx: Sender<Op>,
+    pub status: Arc<Status>,
+}
+
+impl Writer {
+    /// Starts the writer thread on `index`, for files under `root` (an absolute path).
+    pub fn spawn(
+        index: Index,
+        fields: Fields,
+        reader: IndexReader,
+        root: PathBuf,
+    ) -> anyhow::Result<Writer> {
+        let writer: IndexWriter = index.writer(WRITER_MEMORY)?;
+        let (tx, rx) = mpsc::channel();
+        let status = Arc::new(Status::default());
+        let task = Task {
+            writer,
+            fields,
+            reader,
+            root,
+            status: status.clone(),
+            unsupported_logged: HashSet::new(),
+            batch: Batch::default(),
+        };
+        std::thread::Builder::new()
+            .name("zhengsou-writer".into())
+            .spawn(move || task.run(rx))?;
+        Ok(Writer { tx, status })
+    }
+
+    /// Sends one piece of work.
+    pub fn send(&self, op: Op) {
+        if matches!(op, Op::Upsert(_) | Op::Remove(_)) {
+            self.status.pending.fetch_add(1, Ordering::SeqCst);
+        }
+        if self.tx.send(op).is_err() {
+            tracing::error!("the index writer has stopped; change not applied");
+        }
+    }
+
+    /// Blocks until everything sent before is committed (or the writer is gone).
+    pub fn flush(&self) {
+        let (tx, rx) = mpsc::channel();
+        self.send(Op::Flush(tx));
+        let _ = rx.recv();
+    }
+}
+
+#[derive(Default)]
+struct Batch {
+    started: Option<Instant>,
+    upserted: usize,
+    removed: usize,
+    failed: usize,
+    waiters: Vec<mpsc::Sender<()>>,
+}
+
+struct Task {
+    writer: IndexWriter,
+    fields: Fields,
+    reader: IndexReader,
+    root: PathBuf,
+    status: Arc<Status>,
+    unsupported_logged: HashSet<PathBuf>,
+    batch: Batch,
+}
+
+/// Hidden files, editors' swap files and Office lock files are never documents.
+pub fn is_ignored(path: &Path) -> bool {
+    path.components().any(|c| {
+        let s = c.as_os_str().to_string_lossy();
+        s.starts_with('.') && s != "." && s != ".."
+    }) || path
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .is_some_and(|n| {
+            n.starts_with("~$")
+                || n.ends_with('~')
+                || [".swp", ".swx", ".tmp", ".part", ".crdownload", ".partial"]
+                    .iter()
+                    .any(|e| n.ends_with(e))
+        })
+}
+
+/// The fingerprint of a file: size, mtime (ns) and a content hash.
+fn fingerprint(meta: &std::fs::Metadata, bytes: &[u8]) -> String {
+    format!("{}:{}", stat_key(meta), &blake3::hash(bytes).to_hex()[..16])
+}
+
+/// `size:mtime` — the part of the fingerprint that can be compared without reading the file.
+fn stat_key(meta: &std::fs::Metadata) -> String {
+    let mtime = meta
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos());
+    format!("{}:{}", meta.len(), mtime)
+}
+
+/// Current time as ISO 8601 UTC (`2026-11-24T08:30:00Z`).
+pub fn now_iso() -> String {
+    let secs = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs()) as i64;
+    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    // Civil-from-days (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+/// Source path of a file: relative to the docs folder, with `/` separators.
+pub fn source_of(root: &Path, path: &Path) -> Option<String> {
+    let rel = path.strip_prefix(root).ok()?;
+    let parts: Vec<String> = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    (!parts.is_empty()).then(|| parts.join("/"))
+}
+
+/// Counts of what the index holds: (documents, articles).
+pub fn counts(searcher: &Searcher, fields: &Fields) -> (usize, usize) {
+    let first = TermQuery::new(
+        Term::from_field_u64(fields.pos, 0),
+        IndexRecordOption::Basic,
+    );
+    let docs = searcher.search(&first, &Count).unwrap_or(0);
+    (docs, searcher.num_docs() as usize)
+}
+
+/// Every indexed source with its fingerprint, read from fast fields (no stored text touched).
+pub fn indexed_sources(searcher: &Searcher) -> anyhow::Result<HashMap<String, String>> {
+    let mut out = HashMap::new();
+    for segment in searcher.segment_readers() {
+        let ff = segment.fast_fields();
+        let (Some(source), Some(fp)) = (ff.str("source")?, ff.str("fingerprint")?) else {
+            continue;
+        };
+        let pos = ff.u64("pos")?;
+        let alive = segment.alive_bitset();
+        let (mut s, mut f) = (String::new(), String::new());
+        for doc in 0..segment.max_doc() {
+            if alive.is_some_and(|a| !a.is_alive(doc)) || pos.first(doc) != Some(0) {
+                continue;
+            }
+            s.clear();
+            f.clear();
+            if let (Some(so), Some(fo)) = (source.term_ords(doc).next(), fp.term_ords(doc).next()) {
+                source.ord_to_str(so, &mut s)?;
+                fp.ord_to_str(fo, &mut f)?;
+                out.insert(s.clone(), f.clone());
+            }
+        }
+    }
+    Ok(out)
+}
+
+impl Task {
+    fn run(mut self, rx: Receiver<Op>) {
+        loop {
+            let op = match self.batch.started {
+                None => match rx.recv() {
+                    Ok(op) => op,
+                    Err(_) => break,
+                },
+                Some(t0) => match rx.recv_timeout(COMMIT_INTERVAL.saturating_sub(t0.elapsed())) {
+                    Ok(op) => op,
+                    Err(RecvTimeoutError::Timeout) => {
+                        self.commit();
+                        continue;
+                    }
+                    Err(RecvTimeoutError::Disconnected) => break,
+                },
+            };
+            self.apply(op);
+            // Drain what is already queued, but never hold a commit back for longer than the interval.
+            loop {
+                if self
+                    .batch
+                    .started
+                    .is_some_and(|t| t.elapsed() >= COMMIT_INTERVAL)
+                {
+                    break;
+                }
+                match rx.try_recv() {
+                    Ok(op) => self.apply(op),
+                    Err(TryRecvError::Empty) | Err(TryRecvError::Disconnected) => break,
+                }
+            }
+            self.commit();
+        }
+        self.commit();
+    }
+
+    fn apply(&mut self, op: Op) {
+        match op {
+            Op::Upsert(path) => {
+                self.upsert(&path);
+                self.done_one();
+            }
+            Op::Remove(path) => {
+                self.remove(&path);
+                self.done_one();
+            }
+            Op::Reconcile => {
+                if let Err(e) = self.reconcile() {
+                    tracing::error!("reconciliation failed: {e:#}");
+                }
+            }
+            Op::Flush(tx) => self.batch.waiters.push(tx),
+        }
+    }
+
+    fn done_one(&self) {
+        self.status.processed.fetch_add(1, Ordering::SeqCst);
+        let _ = self
+            .status
+            .pending
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |p| p.checked_sub(1));
+    }
+
+    fn touch(&mut self) {
+        self.batch.started.get_or_insert_with(Instant::now);
+    }
+
+    fn delete_source(&mut self, source: &str) {
+        self.writer
+            .delete_term(Term::from_field_text(self.fields.source, source));
+        self.touch();
+    }
+
+    fn upsert(&mut self, path: &Path) {
+        let Some(source) = source_of(&self.root, path) else {
+            return;
+        };
+        if is_ignored(Path::new(&source)) {
+            return;
+        }
+        let meta = match std::fs::metadata(path) {
+            Ok(m) if m.is_file() => m,
+            Ok(m) if m.is_dir() => return self.reconcile_logged(),
+            _ => return self.remove(path),
+        };
+        if !ingest::is_supported(path) {
+            if self.unsupported_logged.insert(path.to_path_buf()) {
+                tracing::info!(file = %source, "skipped: unsupported file type");
+            }
+            return;
+        }
+        self.status.bytes.fetch_add(meta.len(), Ordering::SeqCst);
+        let result = std::fs::read(path)
+            .map_err(ingest::IngestError::from)
+            .and_then(|bytes| {
+                let doc = ingest::read_bytes(path, &source, &bytes)?;
+                Ok((doc, fingerprint(&meta, &bytes)))
+            });
+        self.delete_source(&source);
+        match result {
+            Ok((doc, fp)) => {
+                for t in to_tantivy(&self.fields, &doc, &fp) {
+                    if let Err(e) = self.writer.add_document(t) {
+                        tracing::error!(file = %source, "cannot index: {e}");
+                    }
+                }
+                tracing::debug!(file = %source, articles = doc.articles.len(), "indexed");
+                self.status.failed.lock().unwrap().remove(&source);
+                self.batch.upserted += 1;
+            }
+            Err(e) => {
+                tracing::warn!(file = %source, "not indexed: {e}");
+                self.status
+                    .failed
+                    .lock()
+                    .unwrap()
+                    .insert(source, e.to_string());
+                self.batch.failed += 1;
+            }
+        }
+    }
+
+    fn remove(&mut self, path: &Path) {
+        let Some(source) = source_of(&self.root, path) else {
+            return;
+        };
+        if ingest::is_supported(path) {
+            self.delete_source(&source);
+            self.status.failed.lock().unwrap().remove(&source);
+            self.batch.removed += 1;
+        } else {
+            // A folder (or an unknown name) went away: let the folder decide what remains.
+            self.reconcile_logged();
+        }
+    }
+
+    fn reconcile_logged(&mut self) {
+        if let Err(e) = self.reconcile() {
+            tracing::error!("reconciliation failed: {e:#}");
+        }
+    }
+
+    /// Makes the index equal the folder.
+    fn reconcile(&mut self) -> anyhow::Result<()> {
+        // Pending deletes and adds must be visible before comparing.
+        self.commit();
+        let indexed = indexed_sources(&self.reader.searcher())?;
+        let mut on_disk: HashMap<String, (PathBuf, String)> = HashMap::new();
+        let walker = walkdir::WalkDir::new(&self.root)
+            .follow_links(true)
+            .into_iter();
+        for entry in
+            walker.filter_entry(|e| e.depth() == 0 || !is_ignored(Path::new(e.file_name())))
+        {
+            let entry = match entry {
+                Ok(e) => e,
+                Err(e) => {
+                    tracing::warn!("cannot read part of the docs folder: {e}");
+                    continue;
+                }
+            };
+            if !entry.file_type().is_file() {
+                continue;
+            }
+            let path = entry.path();
+            let Some(source) = source_of(&self.root, path) else {
+                continue;
+            };
+            if !ingest::is_supported(path) {
+                if self.unsupported_logged.insert(path.to_path_buf()) {
+                    tracing::info!(file = %source, "skipped: unsupported file type");
+                }
+                continue;
+            }
+            let key = entry.metadata().map(|m| stat_key(&m)).unwrap_or_default();
+            on_disk.insert(source, (path.to_path_buf(), key));
+        }
+        let stale: Vec<String> = indexed
+            .keys()
+            .filter(|s| !on_disk.contains_key(*s))
+            .cloned()
+            .collect();
+        let changed: Vec<PathBuf> = on_disk
+            .iter()
+            .filter(|(source, (_, key))| match indexed.get(*source) {
+                Some(fp) => !fp.starts_with(&format!("{key}:")),
+                None => true,
+            })
+            .map(|(_, (p, _))| p.clone())
+            .collect();
+        tracing::info!(
+            indexed = indexed.len(),
+            on_disk = on_disk.len(),
+            changed = changed.len(),
+            removed = stale.len(),
+            "reconciling the index with the folder"
+        );
+        self.status
+            .pending
+            .fetch_add(changed.len() + stale.len(), Ordering::SeqCst);
+        for source in stale {
+            self.delete_source(&source);
+            self.status.failed.lock().unwrap().remove(&source);
+            self.batch.removed += 1;
+            self.done_one();
+        }
+        for path in changed {
+            self.upsert(&path);
+            self.done_one();
+            if self
+                .batch
+                .started
+                .is_some_and(|t| t.elapsed() >= COMMIT_INTERVAL * 4)
+            {
+                // Long bulk runs become searchable progressively.
+                self.commit();
+            }
+        }
+        self.commit();
+        self.status.ready.store(true, Ordering::SeqCst);
+        Ok(())
+    }
+
+    fn commit(&mut self) {
+        if self.batch.started.is_some() {
+            let t0 = Instant::now();
+            match self.writer.commit() {
+                Ok(_) => {
+                    if let Err(e) = self.reader.reload() {
+                        tracing::error!("cannot reload the index reader: {e}");
+                    }
+                    *self.status.last_commit.lock().unwrap() = Some(now_iso());
+                    self.status.commits.fetch_add(1, Ordering::SeqCst);
+                    tracing::info!(
+                        upserted = self.batch.upserted,
+                        removed = self.batch.removed,
+                        failed = self.batch.failed,
+                        ms = t0.elapsed().as_millis() as u64,
+                        "commit"
+                    );
+                }
+                Err(e) => {
+                    tracing::error!("commit failed: {e}; rolling back");
+                    let _ = self.writer.rollback();
+                }
+            }
+        }
+        let waiters = std::mem::take(&mut self.batch.waiters);
+        self.batch = Batch::default();
+        for w in waiters {
+            let _ = w.send(());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ignored_names() {
+        assert!(is_ignored(Path::new("a/.hidden.txt")));
+        assert!(is_ignored(Path::new("~$报告.docx")));
+        assert!(is_ignored(Path::new("x.txt.swp")));
+        assert!(!is_ignored(Path::new("sub/003.txt")));
+    }
+
+    #[test]
+    fn iso_time_shape() {
+        let t = now_iso();
+        assert_eq!(t.len(), 20);
+        assert!(t.starts_with("20") && t.ends_with('Z'));
+    }
+}

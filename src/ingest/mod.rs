@@ -1,0 +1,439 @@
+//! Ingest: a file's bytes → a [`Document`] with its metadata, header and articles.
+//!
+//! Stages: [`text`] decodes and normalises lines, [`meta`] reads kind/title/date/文号/期号/issuer,
+//! [`structure`] splits header from articles, [`place`] attributes each article to a locality.
+//!
+//! Nothing searchable is lost: every article and header part also carries its *match
+//! values* — the cleaned text plus the raw source span (when markup was removed), each extended
+//! by the next few characters of the file, so that any short string of the file, even one
+//! crossing a part boundary, lies whole inside some part.
+
+pub mod meta;
+pub mod place;
+pub mod structure;
+pub mod text;
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+pub use meta::Kind;
+
+use crate::chars::{is_ignorable, stream};
+use crate::lexicon;
+
+/// Longest query string (in characters) guaranteed to be found across part boundaries, minus one.
+const OVERLAP: usize = 7;
+
+/// File extensions read by this version.
+pub const EXTENSIONS: &[&str] = &["txt", "md", "markdown", "text"];
+
+/// One article: the unit search returns.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct Article {
+    pub id: String,
+    pub title: String,
+    pub text: String,
+    pub locality: Option<String>,
+    pub region: Option<String>,
+    pub region_code: Option<String>,
+    pub department: Option<String>,
+    pub categories: Vec<String>,
+    pub category_evidence: Vec<String>,
+    /// Gazetteer id of the locality (internal; facets and filters).
+    #[serde(skip)]
+    pub region_id: Option<u64>,
+    /// Match values for the bigram channel (see the module doc).
+    #[serde(skip)]
+    pub match_values: Vec<String>,
+}
+
+/// One source file, understood.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct Document {
+    pub doc_id: String,
+    pub source: String,
+    pub kind: Kind,
+    pub title: String,
+    pub date: Option<String>,
+    pub issue: Option<u32>,
+    pub number: Option<String>,
+    pub issuer: Option<String>,
+    pub locality: Option<String>,
+    pub region: Option<String>,
+    pub region_code: Option<String>,
+    /// Masthead, page chrome, section markers and footer: searchable, not part of any article.
+    pub header: String,
+    /// The whole normalised text.
+    pub text: String,
+    pub articles: Vec<Article>,
+    #[serde(skip)]
+    pub region_id: Option<u64>,
+    #[serde(skip)]
+    pub header_values: Vec<String>,
+}
+
+/// Why a file was not indexed.
+#[derive(Debug, thiserror::Error)]
+pub enum IngestError {
+    #[error("unsupported file type {0:?} (this version reads .txt and .md)")]
+    Unsupported(String),
+    #[error(transparent)]
+    Decode(#[from] text::DecodeError),
+    #[error("cannot read: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// The stable, URL-safe id of a document: derived from its path relative to the docs folder.
+pub fn doc_id(source: &str) -> String {
+    let hash = blake3::hash(source.as_bytes());
+    hash.to_hex()[..16].to_string()
+}
+
+/// True when this version reads files with this path's extension.
+pub fn is_supported(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
+}
+
+/// Reads and parses one file. `source` is its path relative to the docs folder.
+pub fn read_file(path: &Path, source: &str) -> Result<Document, IngestError> {
+    if !is_supported(path) {
+        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+        return Err(IngestError::Unsupported(format!(".{ext}")));
+    }
+    read_bytes(path, source, &std::fs::read(path)?)
+}
+
+/// Parses a file's bytes (already read). `path` decides the format.
+pub fn read_bytes(path: &Path, source: &str, bytes: &[u8]) -> Result<Document, IngestError> {
+    if !is_supported(path) {
+        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+        return Err(IngestError::Unsupported(format!(".{ext}")));
+    }
+    let text = text::decode(bytes)?;
+    Ok(parse(source, &text))
+}
+
+/// Parses decoded text into a document.
+pub fn parse(source: &str, src: &str) -> Document {
+    let g = lexicon::gazetteer();
+    let lines = text::lines(src);
+    let meta = meta::read(&lines);
+    let parts = structure::split(&lines, &meta);
+    let kind = meta.kind.unwrap_or(Kind::Other);
+    let doc_id = doc_id(source);
+
+    // The document's own place: its issuer, else its title, else its head.
+    let head: String = lines
+        .iter()
+        .take(8)
+        .map(|l| l.text.as_str())
+        .collect::<Vec<_>>()
+        .join("\n");
+    let doc_region = [
+        meta.issuer.as_deref().unwrap_or(""),
+        meta.title.as_str(),
+        head.as_str(),
+    ]
+    .iter()
+    .find_map(|t| place::mentions(t, None).first().map(|m| m.id));
+
+    let full_text: String = lines
+        .iter()
+        .map(|l| l.text.as_str())
+        .collect::<Vec<_>>()
+        .join("\n");
+    let wuxing = full_text.contains("五型")
+        && meta
+            .date
+            .as_deref()
+            .and_then(|d| d[..4].parse::<u32>().ok())
+            .is_none_or(|y| y >= 2018);
+
+    let values = match_values(src, &lines, &parts);
+    let mut articles = Vec::new();
+    let mut header = Vec::new();
+    let mut header_values = Vec::new();
+    for (part, vals) in parts.iter().zip(values) {
+        let part_lines = &lines[part.first..part.end];
+        let Some(shape) = &part.article else {
+            header.extend(part_lines.iter().map(|l| l.text.clone()));
+            header_values.extend(vals);
+            continue;
+        };
+        let body: Vec<&str> = part_lines[shape.title_lines.min(part_lines.len())..]
+            .iter()
+            .map(|l| l.text.as_str())
+            .collect();
+        let text = body.join("\n");
+        let (region_id, department) = attribute(&shape.title, &text, doc_region);
+        let (categories, category_evidence) = if wuxing {
+            categorize(&shape.title, &text)
+        } else {
+            (Vec::new(), Vec::new())
+        };
+        let unit = region_id.and_then(|id| g.get(id));
+        articles.push(Article {
+            id: format!("{doc_id}-{}", articles.len()),
+            title: shape.title.clone(),
+            text,
+            locality: unit.map(|u| u.name.clone()),
+            region: region_id.map(|id| g.path(id)),
+            region_code: unit.map(|u| u.code.clone()),
+            department,
+            categories,
+            category_evidence,
+            region_id,
+            match_values: vals,
+        });
+    }
+    let unit = doc_region.and_then(|id| g.get(id));
+    Document {
+        doc_id,
+        source: source.to_string(),
+        kind,
+        title: meta.title,
+        date: meta.date,
+        issue: meta.issue,
+        number: meta.number,
+        issuer: meta.issuer,
+        locality: unit.map(|u| u.name.clone()),
+        region: doc_region.map(|id| g.path(id)),
+        region_code: unit.map(|u| u.code.clone()),
+        header: header.join("\n"),
+        text: full_text,
+        articles,
+        region_id: doc_region,
+        header_values,
+    }
+}
+
+/// The locality and department of an article: its title's most specific place, a department
+/// named at the title's start (belonging to the issuing government), its lead sentence's
+/// place, or else the document's own place.
+fn attribute(title: &str, text: &str, doc_region: Option<u64>) -> (Option<u64>, Option<String>) {
+    if let Some((_, dept)) = place::bare_department(title) {
+        return (doc_region, Some(dept));
+    }
+    let in_title = place::mentions(title, doc_region);
+    if let Some(m) = place::most_specific(&in_title, doc_region) {
+        let dept = place::named_department(title, &m.token);
+        return (Some(m.id), dept);
+    }
+    let lead: String = text.chars().take_while(|&c| c != '。').take(120).collect();
+    if let Some((_, dept)) = place::bare_department(&lead) {
+        return (doc_region, Some(dept));
+    }
+    let in_lead = place::mentions(&lead, doc_region);
+    if let Some(m) = place::most_specific(&in_lead, doc_region) {
+        return (Some(m.id), place::named_department(&lead, &m.token));
+    }
+    (doc_region, None)
+}
+
+/// The 五型 categories and the phrases that decided them.
+const CATEGORY_WORDS: &[(&str, &[&str])] = &[
+    (
+        "忠诚型",
+        &[
+            "忠诚",
+            "政治站位",
+            "两个维护",
+            "四个意识",
+            "四个自信",
+            "两个确立",
+            "党性",
+            "红色基因",
+            "初心",
+            "主题教育",
+            "政治建设",
+            "政治自觉",
+        ],
+    ),
+    (
+        "创新型",
+        &[
+            "创新",
+            "改革",
+            "首创",
+            "率先",
+            "先行先试",
+            "探索",
+            "试点",
+            "智慧",
+            "数字化",
+            "信息化",
+            "区块链",
+            "互联网+",
+            "新模式",
+        ],
+    ),
+    (
+        "担当型",
+        &[
+            "担当",
+            "攻坚",
+            "扫黑除恶",
+            "专项行动",
+            "抓落实",
+            "敢于",
+            "实干",
+            "破解难题",
+            "项目建设",
+            "攻坚克难",
+            "督办",
+            "作示范",
+        ],
+    ),
+    (
+        "服务型",
+        &[
+            "服务型",
+            "政务服务",
+            "便民",
+            "服务企业",
+            "为民服务",
+            "优质服务",
+            "营商环境",
+            "放管服",
+            "一次不跑",
+            "只跑一次",
+            "帮办代办",
+            "一网通办",
+            "赣服通",
+            "12345",
+            "好差评",
+            "满意率",
+            "群众满意",
+            "办事",
+        ],
+    ),
+    (
+        "过硬型",
+        &[
+            "过硬",
+            "作风",
+            "纪律",
+            "廉政",
+            "从严治党",
+            "廉洁",
+            "督查",
+            "问责",
+            "形式主义",
+            "官僚主义",
+            "队伍建设",
+            "正风肃纪",
+            "暗访",
+        ],
+    ),
+];
+
+fn categorize(title: &str, text: &str) -> (Vec<String>, Vec<String>) {
+    let all = format!("{title}\n{text}");
+    let n = all.chars().count();
+    let mut cats = Vec::new();
+    let mut evidence = Vec::new();
+    for (cat, words) in CATEGORY_WORDS {
+        if all.contains(cat) {
+            cats.push(cat.to_string());
+            evidence.push(cat.to_string());
+            continue;
+        }
+        let hits: Vec<(&str, usize)> = words
+            .iter()
+            .map(|w| (*w, all.matches(w).count()))
+            .filter(|(_, c)| *c > 0)
+            .collect();
+        let total: usize = hits.iter().map(|(_, c)| c).sum();
+        let in_title = words.iter().any(|w| title.contains(w));
+        if total >= 2.max(n / 800) || in_title {
+            cats.push(cat.to_string());
+            evidence.extend(hits.iter().take(3).map(|(w, _)| w.to_string()));
+        }
+    }
+    (cats, evidence)
+}
+
+/// Match values per part: the cleaned text, and the raw source span when it differs beyond
+/// whitespace; each extended by the next [`OVERLAP`] characters that follow it.
+fn match_values(src: &str, lines: &[text::Line], parts: &[structure::Part]) -> Vec<Vec<String>> {
+    let cleaned: Vec<String> = parts
+        .iter()
+        .map(|p| {
+            lines[p.first..p.end]
+                .iter()
+                .map(|l| l.text.as_str())
+                .collect::<Vec<_>>()
+                .join("\n")
+        })
+        .collect();
+    let bounds: Vec<usize> = parts
+        .iter()
+        .enumerate()
+        .map(|(i, p)| if i == 0 { 0 } else { lines[p.first].start })
+        .chain(std::iter::once(src.len()))
+        .collect();
+    let head_chars = |s: &str| -> String {
+        s.chars()
+            .filter(|c| !is_ignorable(*c))
+            .take(OVERLAP)
+            .collect()
+    };
+    (0..parts.len())
+        .map(|i| {
+            let next_clean: String = cleaned[i + 1..]
+                .iter()
+                .map(|s| head_chars(s))
+                .collect::<String>()
+                .chars()
+                .take(OVERLAP)
+                .collect();
+            let clean = format!("{}{}", cleaned[i], next_clean);
+            let mut vals = vec![clean];
+            let raw = &src[bounds[i]..bounds[i + 1]];
+            let raw_ext = format!("{raw}{}", head_chars(&src[bounds[i + 1]..]));
+            if stream(&raw_ext) != stream(&vals[0]) {
+                vals.push(raw_ext);
+            }
+            vals
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_substring_lies_in_some_part() {
+        let src = "# 简报\n\n第 3 期\n\n**一是建实机制。**建立完善“四个一”\n\n## 【工作动态】\n\n**瑞金市**推出“政务快递”服务。\n";
+        let d = parse("x.md", src);
+        let whole: Vec<char> = stream(src);
+        let values: Vec<Vec<char>> = d
+            .articles
+            .iter()
+            .flat_map(|a| a.match_values.iter())
+            .chain(d.header_values.iter())
+            .map(|v| stream(v))
+            .collect();
+        for len in 1..=8 {
+            for start in 0..whole.len().saturating_sub(len) {
+                let sub = &whole[start..start + len];
+                assert!(
+                    values.iter().any(|v| v.windows(len).any(|w| w == sub)),
+                    "{:?} not found",
+                    sub.iter().collect::<String>()
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn doc_id_is_stable_and_path_derived() {
+        assert_eq!(doc_id("a/b.txt"), doc_id("a/b.txt"));
+        assert_ne!(doc_id("a/b.txt"), doc_id("a/c.txt"));
+        assert!(doc_id("中文.txt").chars().all(|c| c.is_ascii_hexdigit()));
+    }
+}

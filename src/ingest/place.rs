@@ -1,0 +1,178 @@
+//! Places: which gazetteer units a text mentions, and which one an article is about.
+//!
+//! Mentions are found on jieba token boundaries (place names are user words), never by bare
+//! substring. jieba's own compounds (江西省人民政府) are matched by their longest full-name
+//! prefix. Ambiguous names (新城镇 ×2) are resolved by the place mentioned just before them,
+//! then by the document's own region.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::lexicon::{self, Level, Unit};
+
+/// One place mention.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Mention {
+    pub id: u64,
+    /// The token as written.
+    pub token: String,
+    pub level: Level,
+}
+
+/// Units mentioned in `text`, in order. `scope` (the document's region) breaks ties.
+pub fn mentions(text: &str, scope: Option<u64>) -> Vec<Mention> {
+    let g = lexicon::gazetteer();
+    let mut out: Vec<Mention> = Vec::new();
+    for tok in lexicon::jieba().cut(text, false) {
+        let word = tok.word;
+        let mut cands = g.candidates(word);
+        let mut token = word.to_string();
+        if cands.is_empty() && word.chars().count() > 3 {
+            // 江西省人民政府 → 江西省: longest prefix that is a full name of 3+ characters.
+            let chars: Vec<char> = word.chars().collect();
+            for n in (3..chars.len()).rev() {
+                let prefix: String = chars[..n].iter().collect();
+                let full: Vec<&Unit> = g
+                    .candidates(&prefix)
+                    .into_iter()
+                    .filter(|u| u.name == prefix)
+                    .collect();
+                if !full.is_empty() {
+                    cands = full;
+                    token = prefix;
+                    break;
+                }
+            }
+        }
+        if cands.is_empty() {
+            continue;
+        }
+        let prev = out.last().map(|m| m.id);
+        let best = cands
+            .iter()
+            .max_by_key(|u| {
+                let mut score = 0;
+                if prev.is_some_and(|p| g.is_within(u.id, p)) {
+                    score += 8;
+                }
+                if scope.is_some_and(|s| g.is_within(u.id, s) || g.is_within(s, u.id)) {
+                    score += 4;
+                }
+                if u.code.starts_with("36") {
+                    score += 2;
+                }
+                // Prefer the broader unit when nothing else decides (湖口 the county, not a town).
+                score * 10 - u.level as i32
+            })
+            .copied();
+        if let Some(u) = best {
+            out.push(Mention {
+                id: u.id,
+                token,
+                level: u.level,
+            });
+        }
+    }
+    out
+}
+
+/// The most specific mention, preferring units inside `scope`'s province.
+pub fn most_specific(mentions: &[Mention], scope: Option<u64>) -> Option<&Mention> {
+    let g = lexicon::gazetteer();
+    let province = scope.and_then(|s| g.ancestors(s).last().copied());
+    let inside: Vec<&Mention> = mentions
+        .iter()
+        .filter(|m| province.is_none_or(|p| g.is_within(m.id, p)))
+        .collect();
+    let pool: Vec<&Mention> = if inside.is_empty() {
+        mentions.iter().collect()
+    } else {
+        inside
+    };
+    // Earliest among the most specific level.
+    let top = pool.iter().map(|m| m.level).max()?;
+    pool.into_iter().find(|m| m.level == top)
+}
+
+static BARE_DEPARTMENT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:[*【\[]*)(省|市|县|区)([\p{Han}]{1,8}?(?:局|委员会|委|办公室|办|厅|中心|法院|检察院|署))").unwrap()
+});
+static NAMED_DEPARTMENT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^([\p{Han}]{1,8}?(?:局|委员会|委|办公室|办|厅|中心|法院|检察院|署))").unwrap()
+});
+
+/// A department named at the start of a title: `市信访局让…` → (`市`, `信访局`). The bare
+/// prefix means the issuing government's own level.
+pub fn bare_department(title: &str) -> Option<(String, String)> {
+    let c = BARE_DEPARTMENT.captures(title)?;
+    Some((c[1].to_string(), c[2].to_string()))
+}
+
+/// A department right after a place name: `赣州市公安局…` with the place token given.
+pub fn named_department(title: &str, place_token: &str) -> Option<String> {
+    let pos = title.find(place_token)?;
+    if pos > 6 {
+        return None;
+    }
+    let rest = &title[pos + place_token.len()..];
+    let c = NAMED_DEPARTMENT.captures(rest)?;
+    let dept = c[1].to_string();
+    // The government itself (江西省人民政府办公厅) is the issuer, not a department; and
+    // department names are short (新城镇推进办… is not one).
+    (dept.chars().count() <= 7 && !dept.starts_with("人民政府") && !dept.starts_with("政府"))
+        .then_some(dept)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(text: &str, scope: Option<u64>) -> Vec<String> {
+        let g = lexicon::gazetteer();
+        mentions(text, scope)
+            .iter()
+            .map(|m| g.get(m.id).unwrap().name.clone())
+            .collect()
+    }
+
+    #[test]
+    fn token_boundaries_avoid_false_hits() {
+        assert!(names("红谷滩区:“物管城市”新创举", None) == vec!["红谷滩区"]);
+        assert!(names("政务公开平台和政府网站，更高要求，浙江大学", None).is_empty());
+    }
+
+    #[test]
+    fn ambiguous_towns_follow_their_county() {
+        let g = lexicon::gazetteer();
+        let m = mentions("大余县新城镇“三个突出”探索", Some(360700));
+        let best = most_specific(&m, Some(360700)).unwrap();
+        assert_eq!(g.get(best.id).unwrap().code, "360723101");
+    }
+
+    #[test]
+    fn compounds_match_their_full_name_prefix() {
+        assert_eq!(names("江西省人民政府办公厅文件", None), vec!["江西省"]);
+    }
+
+    #[test]
+    fn departments() {
+        assert_eq!(
+            bare_department("市信访局让“网上说事”成“一键维权”"),
+            Some(("市".into(), "信访局".into()))
+        );
+        assert_eq!(bare_department("章贡区践行“五型”要求"), None);
+        assert_eq!(
+            named_department("赣州市公安局推出", "赣州市").as_deref(),
+            Some("公安局")
+        );
+        assert_eq!(
+            named_department("寻乌县留车镇推进“十县百乡”", "寻乌县"),
+            None
+        );
+        assert_eq!(
+            named_department("江西省人民政府办公厅关于印发", "江西省"),
+            None
+        );
+    }
+}

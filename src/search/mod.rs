@@ -1,0 +1,487 @@
+//! Search: validated requests → tantivy queries → ranked hits with snippets and facets.
+//!
+//! [`Engine`] is what front ends (API, CLI) hold: it reads through a reloading `IndexReader`
+//! and never waits for the writer.
+
+pub mod facets;
+pub mod query;
+pub mod snippet;
+
+use std::ops::Bound;
+use std::time::Instant;
+
+use serde::{Deserialize, Serialize};
+use tantivy::collector::{Count, TopDocs};
+use tantivy::query::{BooleanQuery, EmptyQuery, Occur, Query, RangeQuery, TermQuery};
+use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::{DocAddress, Index, IndexReader, Order, ReloadPolicy, TantivyDocument, Term};
+
+use crate::error::{Error, Result};
+use crate::index::{Fields, StoredHit, CATEGORIES};
+use crate::ingest::{meta, Document, Kind};
+use crate::lexicon;
+
+pub use facets::Facets;
+
+/// Largest page size.
+pub const MAX_SIZE: usize = 100;
+/// Deepest result reachable by paging.
+pub const MAX_WINDOW: usize = 10_000;
+
+/// Query parameters as they arrive (HTTP query string or CLI flags); all optional strings.
+#[derive(Debug, Default, Clone, Deserialize, Serialize)]
+#[serde(default)]
+pub struct Params {
+    pub q: Option<String>,
+    pub region: Option<String>,
+    pub date_from: Option<String>,
+    pub date_to: Option<String>,
+    pub year: Option<String>,
+    pub category: Option<String>,
+    pub kind: Option<String>,
+    pub number: Option<String>,
+    pub issuer: Option<String>,
+    pub department: Option<String>,
+    pub sort: Option<String>,
+    pub from: Option<String>,
+    pub size: Option<String>,
+    pub facets: Option<String>,
+    pub snippets: Option<String>,
+}
+
+/// Result order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sort {
+    Relevance,
+    Date,
+}
+
+/// A validated request.
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub parsed: query::Parsed,
+    pub filters: Filters,
+    pub sort: Sort,
+    pub from: usize,
+    pub size: usize,
+    pub facets: bool,
+    pub snippets: bool,
+}
+
+/// Validated filters.
+#[derive(Debug, Clone, Default)]
+pub struct Filters {
+    pub region: Option<String>,
+    pub date_from: Option<u64>,
+    pub date_to: Option<u64>,
+    pub category: Vec<u64>,
+    pub kind: Option<Kind>,
+    pub number: Option<String>,
+    pub issuer: Option<String>,
+    pub department: Option<String>,
+}
+
+impl Filters {
+    fn is_empty(&self) -> bool {
+        self.region.is_none()
+            && self.date_from.is_none()
+            && self.date_to.is_none()
+            && self.category.is_empty()
+            && self.kind.is_none()
+            && self.number.is_none()
+            && self.issuer.is_none()
+            && self.department.is_none()
+    }
+}
+
+fn bad(msg: impl Into<String>) -> Error {
+    Error::BadRequest(msg.into())
+}
+
+fn nonempty(v: &Option<String>) -> Option<&str> {
+    v.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}
+
+/// `YYYY`, `YYYY-MM` or `YYYY-MM-DD` → yyyymmdd, as the first (`end = false`) or last day.
+fn parse_date(name: &str, v: &str, end: bool) -> Result<u64> {
+    let parts: Vec<&str> = v.split(['-', '/', '.']).collect();
+    let num = |s: &str, lo: u64, hi: u64| s.parse::<u64>().ok().filter(|n| (lo..=hi).contains(n));
+    let err = || {
+        bad(format!(
+            "{name} must be YYYY, YYYY-MM or YYYY-MM-DD, got {v:?}"
+        ))
+    };
+    let y = parts
+        .first()
+        .filter(|p| p.len() == 4)
+        .and_then(|p| num(p, 1000, 9999))
+        .ok_or_else(err)?;
+    let (m, d) = match parts.len() {
+        1 => (if end { 12 } else { 1 }, if end { 31 } else { 1 }),
+        2 => (
+            num(parts[1], 1, 12).ok_or_else(err)?,
+            if end { 31 } else { 1 },
+        ),
+        3 => (
+            num(parts[1], 1, 12).ok_or_else(err)?,
+            num(parts[2], 1, 31).ok_or_else(err)?,
+        ),
+        _ => return Err(err()),
+    };
+    Ok(y * 10_000 + m * 100 + d)
+}
+
+fn parse_bool(name: &str, v: &Option<String>) -> Result<bool> {
+    match nonempty(v) {
+        None | Some("true") | Some("1") | Some("yes") => Ok(true),
+        Some("false") | Some("0") | Some("no") => Ok(false),
+        Some(o) => Err(bad(format!("{name} must be true or false, got {o:?}"))),
+    }
+}
+
+fn parse_usize(name: &str, v: &Option<String>, default: usize) -> Result<usize> {
+    match nonempty(v) {
+        None => Ok(default),
+        Some(s) => s
+            .parse()
+            .map_err(|_| bad(format!("{name} must be a non-negative integer, got {s:?}"))),
+    }
+}
+
+impl Request {
+    /// Validates parameters; every mistake is a [`Error::BadRequest`] naming the parameter.
+    pub fn from_params(p: &Params) -> Result<Request> {
+        let parsed = query::parse(p.q.as_deref().unwrap_or(""));
+        let from = parse_usize("from", &p.from, 0)?;
+        let size = parse_usize("size", &p.size, 10)?;
+        if !(1..=MAX_SIZE).contains(&size) {
+            return Err(bad(format!(
+                "size must be between 1 and {MAX_SIZE}, got {size}"
+            )));
+        }
+        if from + size > MAX_WINDOW {
+            return Err(bad(format!("from + size must be at most {MAX_WINDOW}")));
+        }
+        let mut f = Filters {
+            region: nonempty(&p.region).map(str::to_string),
+            number: nonempty(&p.number).map(str::to_string),
+            issuer: nonempty(&p.issuer).map(str::to_string),
+            department: nonempty(&p.department).map(str::to_string),
+            ..Filters::default()
+        };
+        if let Some(v) = nonempty(&p.date_from) {
+            f.date_from = Some(parse_date("date_from", v, false)?);
+        }
+        if let Some(v) = nonempty(&p.date_to) {
+            f.date_to = Some(parse_date("date_to", v, true)?);
+        }
+        if let Some(v) = nonempty(&p.year) {
+            if v.len() != 4 || v.parse::<u32>().is_err() {
+                return Err(bad(format!("year must be YYYY, got {v:?}")));
+            }
+            let (lo, hi) = (parse_date("year", v, false)?, parse_date("year", v, true)?);
+            f.date_from = Some(f.date_from.map_or(lo, |d| d.max(lo)));
+            f.date_to = Some(f.date_to.map_or(hi, |d| d.min(hi)));
+        }
+        if let Some(v) = nonempty(&p.category) {
+            for c in v
+                .split([',', '，'])
+                .map(str::trim)
+                .filter(|c| !c.is_empty())
+            {
+                let code = CATEGORIES
+                    .iter()
+                    .position(|x| *x == c || x.trim_end_matches('型') == c)
+                    .map(|i| i as u64 + 1)
+                    .or_else(|| c.parse::<u64>().ok().filter(|n| (1..=5).contains(n)))
+                    .ok_or_else(|| {
+                        bad(format!(
+                            "category must be one of {}, got {c:?}",
+                            CATEGORIES.join(" ")
+                        ))
+                    })?;
+                f.category.push(code);
+            }
+        }
+        if let Some(v) = nonempty(&p.kind) {
+            f.kind = Some(Kind::parse(v).ok_or_else(|| {
+                bad(format!("kind must be notice, bulletin or other, got {v:?}"))
+            })?);
+        }
+        let browse = parsed.groups.is_empty();
+        let sort = match nonempty(&p.sort) {
+            None => {
+                if browse {
+                    Sort::Date
+                } else {
+                    Sort::Relevance
+                }
+            }
+            Some("relevance") => Sort::Relevance,
+            Some("date") => Sort::Date,
+            Some(o) => return Err(bad(format!("sort must be relevance or date, got {o:?}"))),
+        };
+        Ok(Request {
+            parsed,
+            filters: f,
+            sort,
+            from,
+            size,
+            facets: parse_bool("facets", &p.facets)?,
+            snippets: parse_bool("snippets", &p.snippets)?,
+        })
+    }
+}
+
+/// One hit.
+#[derive(Debug, Serialize, Clone)]
+pub struct Hit {
+    pub id: String,
+    pub doc_id: String,
+    pub source: String,
+    pub title: String,
+    pub doc_title: String,
+    pub kind: Kind,
+    pub date: Option<String>,
+    pub issue: Option<u32>,
+    pub number: Option<String>,
+    pub issuer: Option<String>,
+    pub locality: Option<String>,
+    pub region: Option<String>,
+    pub region_code: Option<String>,
+    pub department: Option<String>,
+    pub categories: Vec<String>,
+    pub snippet: String,
+    pub score: f32,
+}
+
+/// What the query was understood as.
+#[derive(Debug, Serialize, Clone)]
+pub struct QueryInfo {
+    pub terms: Vec<String>,
+    pub excluded: Vec<String>,
+    pub expanded: Vec<String>,
+}
+
+/// A search response.
+#[derive(Debug, Serialize, Clone)]
+pub struct Response {
+    pub total: usize,
+    pub took_ms: f64,
+    pub query: QueryInfo,
+    pub hits: Vec<Hit>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub facets: Option<Facets>,
+}
+
+/// Read access to the index.
+#[derive(Clone)]
+pub struct Engine {
+    pub index: Index,
+    pub reader: IndexReader,
+    pub fields: Fields,
+}
+
+impl Engine {
+    /// An engine over `index`; the reader is reloaded by the writer after each commit.
+    pub fn new(index: Index, fields: Fields) -> anyhow::Result<Engine> {
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        Ok(Engine {
+            index,
+            reader,
+            fields,
+        })
+    }
+
+    fn filter_queries(&self, f: &Filters) -> Vec<Box<dyn Query>> {
+        let fl = &self.fields;
+        let mut out: Vec<Box<dyn Query>> = Vec::new();
+        let term_u64 = |field, v: u64| -> Box<dyn Query> {
+            Box::new(TermQuery::new(
+                Term::from_field_u64(field, v),
+                IndexRecordOption::Basic,
+            ))
+        };
+        let any = |qs: Vec<Box<dyn Query>>| -> Box<dyn Query> {
+            if qs.is_empty() {
+                Box::new(EmptyQuery)
+            } else {
+                Box::new(BooleanQuery::new(
+                    qs.into_iter().map(|q| (Occur::Should, q)).collect(),
+                ))
+            }
+        };
+        if let Some(r) = &f.region {
+            let units = lexicon::gazetteer().resolve(r);
+            out.push(any(units
+                .iter()
+                .map(|u| term_u64(fl.region, u.id))
+                .collect()));
+        }
+        if f.date_from.is_some() || f.date_to.is_some() {
+            let lo = f.date_from.unwrap_or(1);
+            let hi = f.date_to.unwrap_or(99_991_231);
+            out.push(Box::new(RangeQuery::new(
+                Bound::Included(Term::from_field_u64(fl.date, lo.max(1))),
+                Bound::Included(Term::from_field_u64(fl.date, hi)),
+            )));
+        }
+        if !f.category.is_empty() {
+            out.push(any(f
+                .category
+                .iter()
+                .map(|&c| term_u64(fl.category, c))
+                .collect()));
+        }
+        if let Some(k) = f.kind {
+            out.push(term_u64(fl.kind, k.code()));
+        }
+        if let Some(n) = &f.number {
+            out.push(Box::new(TermQuery::new(
+                Term::from_field_text(fl.number, &meta::number_key(n)),
+                IndexRecordOption::Basic,
+            )));
+        }
+        if let Some(i) = &f.issuer {
+            out.push(query::occurs(fl.issuer_bi, i));
+        }
+        if let Some(d) = &f.department {
+            let bare = d.trim_start_matches(['省', '市', '县', '区']);
+            let mut qs = vec![Box::new(TermQuery::new(
+                Term::from_field_text(fl.department, d),
+                IndexRecordOption::Basic,
+            )) as Box<dyn Query>];
+            if bare != d && !bare.is_empty() {
+                qs.push(Box::new(TermQuery::new(
+                    Term::from_field_text(fl.department, bare),
+                    IndexRecordOption::Basic,
+                )));
+            }
+            out.push(any(qs));
+        }
+        out
+    }
+
+    /// Runs a search.
+    pub fn search(&self, req: &Request) -> Result<Response> {
+        let t0 = Instant::now();
+        let searcher = self.reader.searcher();
+        let q = query::build(&self.fields, &req.parsed, self.filter_queries(&req.filters));
+        let top = TopDocs::with_limit(req.size).and_offset(req.from);
+        let (addrs, total, counts): (Vec<(f32, DocAddress)>, usize, Option<facets::Counts>) =
+            match req.sort {
+                Sort::Relevance => {
+                    if req.facets {
+                        let (t, c, f) = searcher
+                            .search(&q, &(top.order_by_score(), Count, facets::FacetCollector))?;
+                        (t, c, Some(f))
+                    } else {
+                        let (t, c) = searcher.search(&q, &(top.order_by_score(), Count))?;
+                        (t, c, None)
+                    }
+                }
+                Sort::Date => {
+                    let by_date = top.order_by_u64_field("date", Order::Desc);
+                    let (t, c, f) = if req.facets {
+                        let (t, c, f) =
+                            searcher.search(&q, &(by_date, Count, facets::FacetCollector))?;
+                        (t, c, Some(f))
+                    } else {
+                        let (t, c) = searcher.search(&q, &(by_date, Count))?;
+                        (t, c, None)
+                    };
+                    (t.into_iter().map(|(_, a)| (0.0, a)).collect(), c, f)
+                }
+            };
+        let terms = req.parsed.terms();
+        let mut hits = Vec::with_capacity(addrs.len());
+        for (score, addr) in addrs {
+            let doc: TantivyDocument = searcher.doc(addr)?;
+            let Some(json) = doc.get_first(self.fields.hit).and_then(|v| v.as_str()) else {
+                continue;
+            };
+            let s: StoredHit = serde_json::from_str(json).map_err(|e| Error::Internal(e.into()))?;
+            let snippet = if req.snippets {
+                snippet::snippet(&s.text, &terms)
+            } else {
+                String::new()
+            };
+            hits.push(Hit {
+                id: s.id,
+                doc_id: s.doc_id,
+                source: s.source,
+                title: s.title,
+                doc_title: s.doc_title,
+                kind: s.kind,
+                date: s.date,
+                issue: s.issue,
+                number: s.number,
+                issuer: s.issuer,
+                locality: s.locality,
+                region: s.region,
+                region_code: s.region_code,
+                department: s.department,
+                categories: s.categories,
+                snippet,
+                score,
+            });
+        }
+        Ok(Response {
+            total,
+            took_ms: (t0.elapsed().as_secs_f64() * 1000.0 * 100.0).round() / 100.0,
+            query: QueryInfo {
+                terms,
+                excluded: req.parsed.excluded.iter().map(|a| a.text.clone()).collect(),
+                expanded: Vec::new(),
+            },
+            hits,
+            facets: counts.map(|c| c.facets()),
+        })
+    }
+
+    /// The document with this id, as ingest understood it.
+    pub fn document(&self, doc_id: &str) -> Result<Document> {
+        let searcher = self.reader.searcher();
+        let q = BooleanQuery::new(vec![
+            (
+                Occur::Must,
+                Box::new(TermQuery::new(
+                    Term::from_field_text(self.fields.doc_id, doc_id),
+                    IndexRecordOption::Basic,
+                )) as Box<dyn Query>,
+            ),
+            (
+                Occur::Must,
+                Box::new(TermQuery::new(
+                    Term::from_field_u64(self.fields.pos, 0),
+                    IndexRecordOption::Basic,
+                )),
+            ),
+        ]);
+        let top = searcher.search(&q, &TopDocs::with_limit(1).order_by_score())?;
+        let (_, addr) = top
+            .first()
+            .ok_or_else(|| Error::NotFound(format!("no document with id {doc_id:?}")))?;
+        let doc: TantivyDocument = searcher.doc(*addr)?;
+        let json = doc
+            .get_first(self.fields.doc)
+            .and_then(|v| v.as_str())
+            .ok_or_else(|| {
+                Error::Internal(anyhow::anyhow!("document {doc_id} has no stored body"))
+            })?;
+        serde_json::from_str(json).map_err(|e| Error::Internal(e.into()))
+    }
+
+    /// (documents, articles) currently searchable.
+    pub fn counts(&self) -> (usize, usize) {
+        crate::index::writer::counts(&self.reader.searcher(), &self.fields)
+    }
+}
+
+/// True when a request has neither query terms nor filters (a plain browse of everything).
+pub fn is_browse_all(req: &Request) -> bool {
+    req.parsed.groups.is_empty() && req.filters.is_empty()
+}

@@ -1,0 +1,296 @@
+//! The query language and the tantivy query built from it.
+//!
+//! Syntax (read forgivingly, never an error): whitespace = AND; `"..."` exact phrase (an
+//! unbalanced quote runs to the end); `-词` excludes; `A OR B`; `title:词` matches titles only.
+//!
+//! Each term must occur exactly as typed (bigram phrase over the match values or the document
+//! header, like grep); it is scored by word-level BM25 on title and text (jieba words of the
+//! term), with title matches weighted up.
+
+use std::ops::Bound;
+
+use tantivy::query::{
+    BooleanQuery, BoostQuery, EmptyQuery, InvertedIndexRangeQuery, Occur, PhraseQuery, Query,
+    TermQuery,
+};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::Term;
+
+use crate::analysis;
+use crate::index::Fields;
+
+/// One searchable piece of the query.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Atom {
+    pub text: String,
+    pub title_only: bool,
+}
+
+/// A parsed query: groups that must all match (each an OR of atoms), and exclusions.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Parsed {
+    pub groups: Vec<Vec<Atom>>,
+    pub excluded: Vec<Atom>,
+}
+
+impl Parsed {
+    /// The literal terms, for snippets and for the response.
+    pub fn terms(&self) -> Vec<String> {
+        self.groups
+            .iter()
+            .flatten()
+            .map(|a| a.text.clone())
+            .collect()
+    }
+}
+
+const MAX_QUERY_CHARS: usize = 500;
+const MAX_ATOMS: usize = 32;
+
+fn clean(s: &str) -> String {
+    s.chars()
+        .filter(|c| !c.is_control() || c.is_whitespace())
+        .take(MAX_QUERY_CHARS)
+        .collect()
+}
+
+/// Parses the query syntax (see the module doc).
+pub fn parse(q: &str) -> Parsed {
+    let q = clean(q);
+    // Lexing: (text, quoted) pairs.
+    let mut tokens: Vec<(String, bool)> = Vec::new();
+    let mut cur = String::new();
+    let mut in_quote = false;
+    for c in q.chars() {
+        if c == '"' || c == '＂' {
+            if in_quote {
+                tokens.push((std::mem::take(&mut cur), true));
+            } else if !cur.is_empty() && cur != "-" && !cur.ends_with(':') {
+                tokens.push((std::mem::take(&mut cur), false));
+            }
+            in_quote = !in_quote;
+        } else if c.is_whitespace() && !in_quote {
+            if !cur.is_empty() {
+                tokens.push((std::mem::take(&mut cur), false));
+            }
+        } else {
+            cur.push(c);
+        }
+    }
+    if !cur.is_empty() {
+        tokens.push((cur, in_quote));
+    }
+
+    let mut parsed = Parsed::default();
+    let mut pending_or = false;
+    for (raw, quoted) in tokens {
+        if !quoted && raw == "OR" {
+            pending_or = !parsed.groups.is_empty();
+            continue;
+        }
+        let mut text = raw.as_str();
+        let mut negated = false;
+        let mut title_only = false;
+        if !quoted {
+            if let Some(rest) = text.strip_prefix('-') {
+                negated = true;
+                text = rest;
+            }
+            if let Some(rest) = text
+                .strip_prefix("title:")
+                .or_else(|| text.strip_prefix("标题:"))
+            {
+                title_only = true;
+                text = rest;
+            }
+        } else if let Some(prefix) = text.strip_suffix(':') {
+            // title:"..." arrives as the quoted text after a `title:` token.
+            title_only = prefix == "title";
+        }
+        let text = text.trim();
+        if analysis::grams(text).is_empty() {
+            continue;
+        }
+        let atom = Atom {
+            text: text.to_string(),
+            title_only,
+        };
+        if parsed.groups.len() + parsed.excluded.len() >= MAX_ATOMS {
+            break;
+        }
+        if negated {
+            parsed.excluded.push(atom);
+        } else if pending_or {
+            parsed.groups.last_mut().expect("checked").push(atom);
+        } else {
+            parsed.groups.push(vec![atom]);
+        }
+        pending_or = false;
+    }
+    parsed
+}
+
+/// The query matching where `text` occurs exactly in `field` (a bigram-channel field).
+pub fn occurs(field: Field, text: &str) -> Box<dyn Query> {
+    let grams = analysis::grams(text);
+    let terms: Vec<Term> = grams
+        .iter()
+        .map(|g| Term::from_field_text(field, g))
+        .collect();
+    match grams.as_slice() {
+        [] => Box::new(EmptyQuery),
+        [one] if one.chars().count() == 1 => {
+            // One character: every term that starts with it (a pair, or a run's last char).
+            let c = one.chars().next().expect("one char");
+            let next = char::from_u32(c as u32 + 1).unwrap_or(char::MAX);
+            Box::new(InvertedIndexRangeQuery::new(
+                Bound::Included(Term::from_field_text(field, one)),
+                Bound::Excluded(Term::from_field_text(field, &next.to_string())),
+            ))
+        }
+        [_] => Box::new(TermQuery::new(
+            terms[0].clone(),
+            IndexRecordOption::WithFreqs,
+        )),
+        _ => Box::new(PhraseQuery::new(terms)),
+    }
+}
+
+/// Weight of a word match in the title relative to the text.
+const TITLE_WORD_BOOST: f32 = 3.0;
+/// Weight of the whole term appearing in the title.
+const TITLE_PHRASE_BOOST: f32 = 4.0;
+/// Weight of the bigram channel's own score (it only decides ties among word scores).
+const BIGRAM_BOOST: f32 = 0.3;
+
+fn atom_query(f: &Fields, atom: &Atom) -> Box<dyn Query> {
+    let title_match = occurs(f.title_bi, &atom.text);
+    if atom.title_only {
+        return title_match;
+    }
+    let must: Box<dyn Query> = Box::new(BooleanQuery::new(vec![
+        (
+            Occur::Should,
+            Box::new(BoostQuery::new(occurs(f.bi, &atom.text), BIGRAM_BOOST)) as Box<dyn Query>,
+        ),
+        (
+            Occur::Should,
+            Box::new(BoostQuery::new(occurs(f.header_bi, &atom.text), 0.05)),
+        ),
+    ]));
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![
+        (Occur::Must, must),
+        (
+            Occur::Should,
+            Box::new(BoostQuery::new(title_match, TITLE_PHRASE_BOOST)),
+        ),
+    ];
+    let mut seen = Vec::new();
+    for (_, _, w) in analysis::words(&atom.text) {
+        if seen.contains(&w) {
+            continue;
+        }
+        let title = TermQuery::new(
+            Term::from_field_text(f.title_w, &w),
+            IndexRecordOption::WithFreqs,
+        );
+        let text = TermQuery::new(
+            Term::from_field_text(f.text_w, &w),
+            IndexRecordOption::WithFreqs,
+        );
+        clauses.push((
+            Occur::Should,
+            Box::new(BoostQuery::new(Box::new(title), TITLE_WORD_BOOST)),
+        ));
+        clauses.push((Occur::Should, Box::new(text)));
+        seen.push(w);
+    }
+    Box::new(BooleanQuery::new(clauses))
+}
+
+/// The tantivy query for a parsed query plus filter clauses (which do not score).
+/// `None` groups and no filters means "everything".
+pub fn build(f: &Fields, parsed: &Parsed, filters: Vec<Box<dyn Query>>) -> Box<dyn Query> {
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    for group in &parsed.groups {
+        let q: Box<dyn Query> = if group.len() == 1 {
+            atom_query(f, &group[0])
+        } else {
+            Box::new(BooleanQuery::new(
+                group
+                    .iter()
+                    .map(|a| (Occur::Should, atom_query(f, a)))
+                    .collect(),
+            ))
+        };
+        clauses.push((Occur::Must, q));
+    }
+    for atom in &parsed.excluded {
+        let q: Box<dyn Query> = if atom.title_only {
+            occurs(f.title_bi, &atom.text)
+        } else {
+            Box::new(BooleanQuery::new(vec![
+                (Occur::Should, occurs(f.bi, &atom.text)),
+                (Occur::Should, occurs(f.header_bi, &atom.text)),
+            ]))
+        };
+        clauses.push((Occur::MustNot, q));
+    }
+    let positive = !parsed.groups.is_empty() || !filters.is_empty();
+    for filter in filters {
+        clauses.push((
+            Occur::Must,
+            Box::new(tantivy::query::ConstScoreQuery::new(filter, 0.0)),
+        ));
+    }
+    if !positive {
+        clauses.push((Occur::Must, Box::new(tantivy::query::AllQuery)));
+    }
+    Box::new(BooleanQuery::new(clauses))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn atoms(q: &str) -> Vec<Vec<String>> {
+        parse(q)
+            .groups
+            .iter()
+            .map(|g| g.iter().map(|a| a.text.clone()).collect())
+            .collect()
+    }
+
+    #[test]
+    fn syntax() {
+        assert_eq!(
+            atoms("网上信访 一键维权"),
+            vec![vec!["网上信访"], vec!["一键维权"]]
+        );
+        assert_eq!(
+            atoms("\"政务 公开\" 章贡"),
+            vec![vec!["政务 公开"], vec!["章贡"]]
+        );
+        assert_eq!(
+            atoms("赣服通 OR 一网通办"),
+            vec![vec!["赣服通", "一网通办"]]
+        );
+        let p = parse("政务 -章贡区 title:十县百乡");
+        assert_eq!(p.excluded[0].text, "章贡区");
+        assert!(p.groups[1][0].title_only);
+    }
+
+    #[test]
+    fn forgiving() {
+        assert_eq!(atoms("\"未闭合 引号"), vec![vec!["未闭合 引号"]]);
+        assert_eq!(atoms("- OR 信访 OR"), vec![vec!["信访"]]);
+        assert!(parse("\u{0}\u{7}  \"\" -").groups.is_empty());
+        assert!(
+            parse(&"长".repeat(100_000)).groups[0][0]
+                .text
+                .chars()
+                .count()
+                <= MAX_QUERY_CHARS
+        );
+    }
+}
