@@ -356,46 +356,28 @@ fn categorize(title: &str, text: &str) -> (Vec<String>, Vec<String>) {
     (cats, evidence)
 }
 
-/// Match values per part: the cleaned text, and the raw source span when it differs beyond
-/// whitespace; each extended by the next [`OVERLAP`] characters that follow it.
+/// Match values per part: the raw source span (whitespace aside, so text broken across lines
+/// still matches) extended by the next [`OVERLAP`] characters of the file, plus each cleaned
+/// line whose text differs from its source beyond whitespace (markup removed), as a value of
+/// its own. tantivy leaves a position gap between values, so no adjacency is invented.
 fn match_values(src: &str, lines: &[text::Line], parts: &[structure::Part]) -> Vec<Vec<String>> {
-    let cleaned: Vec<String> = parts
-        .iter()
-        .map(|p| {
-            lines[p.first..p.end]
-                .iter()
-                .map(|l| l.text.as_str())
-                .collect::<Vec<_>>()
-                .join("\n")
-        })
-        .collect();
     let bounds: Vec<usize> = parts
         .iter()
         .enumerate()
         .map(|(i, p)| if i == 0 { 0 } else { lines[p.first].start })
         .chain(std::iter::once(src.len()))
         .collect();
-    let head_chars = |s: &str| -> String {
-        s.chars()
-            .filter(|c| !is_ignorable(*c))
-            .take(OVERLAP)
-            .collect()
-    };
-    (0..parts.len())
-        .map(|i| {
-            let next_clean: String = cleaned[i + 1..]
-                .iter()
-                .map(|s| head_chars(s))
-                .collect::<String>()
-                .chars()
-                .take(OVERLAP)
-                .collect();
-            let clean = format!("{}{}", cleaned[i], next_clean);
-            let mut vals = vec![clean];
+    let head_chars = |s: &str| -> String { s.chars().filter(|c| !is_ignorable(*c)).take(OVERLAP).collect() };
+    parts
+        .iter()
+        .enumerate()
+        .map(|(i, part)| {
             let raw = &src[bounds[i]..bounds[i + 1]];
-            let raw_ext = format!("{raw}{}", head_chars(&src[bounds[i + 1]..]));
-            if stream(&raw_ext) != stream(&vals[0]) {
-                vals.push(raw_ext);
+            let mut vals = vec![format!("{raw}{}", head_chars(&src[bounds[i + 1]..]))];
+            for line in &lines[part.first..part.end] {
+                if stream(&line.text) != stream(&src[line.start..line.end]) {
+                    vals.push(line.text.clone());
+                }
             }
             vals
         })
