@@ -183,6 +183,8 @@ fn open_writer(p: &Paths) -> anyhow::Result<(Engine, Writer, PathBuf)> {
 
 fn serve(a: ServeArgs) -> anyhow::Result<ExitCode> {
     let t0 = Instant::now();
+    // Load the dictionary and gazetteer off the request path, so the first search is not slow.
+    std::thread::spawn(|| crate::analysis::words("预热"));
     let (engine, writer, root) = open_writer(&a.paths)?;
     let poll = a.poll.map(Duration::from_secs_f64);
     // Watch first, then reconcile: nothing that changes in between is missed.

@@ -26,7 +26,10 @@ fn practices_rank_their_seed_first() {
         ("十县百乡", "003_"),
     ] {
         let top = top_source(&s, q);
-        assert!(top.starts_with(seed), "{q}: top hit {top}, expected seed {seed}");
+        assert!(
+            top.starts_with(seed),
+            "{q}: top hit {top}, expected seed {seed}"
+        );
     }
     // The hit is the article, attributed to its place, with a highlighted snippet.
     let v = s.search(&[("q", "政务快递")]);
@@ -34,17 +37,35 @@ fn practices_rank_their_seed_first() {
     assert_eq!(hit["locality"], "瑞金市");
     assert_eq!(hit["region"], "江西省/赣州市/瑞金市");
     assert_eq!(hit["region_code"], "360781");
-    assert!(hit["snippet"].as_str().unwrap().contains("<mark>政务快递</mark>"), "{hit}");
+    assert!(
+        hit["snippet"]
+            .as_str()
+            .unwrap()
+            .contains("<mark>政务快递</mark>"),
+        "{hit}"
+    );
     assert_eq!(hit["kind"], "bulletin");
     assert_eq!(hit["issue"], 15);
     assert_eq!(hit["date"], "2019-03-19");
-    assert!(hit["id"].as_str().unwrap().starts_with(hit["doc_id"].as_str().unwrap()));
+    assert!(hit["id"]
+        .as_str()
+        .unwrap()
+        .starts_with(hit["doc_id"].as_str().unwrap()));
 }
 
 fn check_tree(node: &Value) -> u64 {
     let count = node["count"].as_u64().unwrap();
-    let children: u64 = node["children"].as_array().unwrap().iter().map(check_tree).sum();
-    assert!(children <= count, "children of {} sum to {children} > {count}", node["name"]);
+    let children: u64 = node["children"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(check_tree)
+        .sum();
+    assert!(
+        children <= count,
+        "children of {} sum to {children} > {count}",
+        node["name"]
+    );
     count
 }
 
@@ -54,8 +75,12 @@ fn region_filter_and_facet_tree() {
     let ws = Workspace::with_seeds();
     let s = Server::start(&ws);
     let nanchang = s.search(&[("region", "南昌市"), ("size", "100")]);
-    let sources: BTreeSet<String> =
-        nanchang["hits"].as_array().unwrap().iter().map(|h| h["source"].as_str().unwrap().into()).collect();
+    let sources: BTreeSet<String> = nanchang["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["source"].as_str().unwrap().into())
+        .collect();
     assert_eq!(sources.len(), 1, "{sources:?}");
     assert!(sources.iter().next().unwrap().starts_with("004_"));
     assert_eq!(nanchang["total"], 3);
@@ -74,11 +99,29 @@ fn region_filter_and_facet_tree() {
     assert_eq!(tree.len(), 1, "{tree:?}");
     assert_eq!(tree[0]["name"], "江西省");
     assert_eq!(check_tree(&tree[0]), all["total"].as_u64().unwrap());
-    let city_names: Vec<&str> = tree[0]["children"].as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap()).collect();
-    assert!(city_names.contains(&"赣州市") && city_names.contains(&"南昌市"), "{city_names:?}");
+    let city_names: Vec<&str> = tree[0]["children"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    assert!(
+        city_names.contains(&"赣州市") && city_names.contains(&"南昌市"),
+        "{city_names:?}"
+    );
     // A town appears four levels down.
-    let ganzhou = tree[0]["children"].as_array().unwrap().iter().find(|c| c["name"] == "赣州市").unwrap();
-    let quannan = ganzhou["children"].as_array().unwrap().iter().find(|c| c["name"] == "全南县").unwrap();
+    let ganzhou = tree[0]["children"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "赣州市")
+        .unwrap();
+    let quannan = ganzhou["children"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "全南县")
+        .unwrap();
     assert_eq!(quannan["children"][0]["name"], "金龙镇");
 }
 
@@ -88,7 +131,12 @@ fn filters_and_browse() {
     let s = Server::start(&ws);
     // Browse: empty q with a filter, newest first.
     let v = s.search(&[("kind", "bulletin"), ("size", "100")]);
-    let dates: Vec<&str> = v["hits"].as_array().unwrap().iter().map(|h| h["date"].as_str().unwrap()).collect();
+    let dates: Vec<&str> = v["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["date"].as_str().unwrap())
+        .collect();
     assert!(dates.windows(2).all(|w| w[0] >= w[1]), "{dates:?}");
     assert_eq!(v["total"], 21);
     let notice = s.search(&[("kind", "notice")]);
@@ -96,14 +144,27 @@ fn filters_and_browse() {
     assert_eq!(notice["hits"][0]["number"], "赣府厅字〔2020〕9号");
     assert_eq!(notice["hits"][0]["date"], "2020-01-22");
     // 文号 in any bracket style.
-    for n in ["赣府厅字〔2020〕9号", "赣府厅字[2020]9号", "赣府厅字(2020)9號", "赣府厅字【2020】9号"] {
+    for n in [
+        "赣府厅字〔2020〕9号",
+        "赣府厅字[2020]9号",
+        "赣府厅字(2020)9號",
+        "赣府厅字【2020】9号",
+    ] {
         assert_eq!(s.search(&[("number", n)])["total"], 1, "{n}");
     }
     // Years and date ranges.
     let y2019 = s.search(&[("year", "2019"), ("size", "100")]);
-    assert!(y2019["hits"].as_array().unwrap().iter().all(|h| h["date"].as_str().unwrap().starts_with("2019")));
+    assert!(y2019["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|h| h["date"].as_str().unwrap().starts_with("2019")));
     assert_eq!(y2019["total"], 12);
-    let range = s.search(&[("date_from", "2020"), ("date_to", "2022-12-31"), ("size", "100")]);
+    let range = s.search(&[
+        ("date_from", "2020"),
+        ("date_to", "2022-12-31"),
+        ("size", "100"),
+    ]);
     assert_eq!(range["total"], 7);
     // Department and category.
     let dept = s.search(&[("department", "信访局")]);
@@ -111,12 +172,23 @@ fn filters_and_browse() {
     assert_eq!(dept["hits"][0]["locality"], "赣州市");
     assert_eq!(s.search(&[("department", "市信访局")])["total"], 1);
     let cat = s.search(&[("category", "忠诚型"), ("size", "100")]);
-    assert!(cat["hits"].as_array().unwrap().iter().all(|h| h["categories"].as_array().unwrap().contains(&"忠诚型".into())));
+    assert!(cat["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|h| h["categories"]
+            .as_array()
+            .unwrap()
+            .contains(&"忠诚型".into())));
     assert!(cat["total"].as_u64().unwrap() >= 3);
     // Issuer, and query plus filter.
     assert_eq!(s.search(&[("issuer", "江西省人民政府办公厅")])["total"], 1);
     let q = s.search(&[("q", "政务公开"), ("region", "章贡区"), ("size", "100")]);
-    assert!(q["hits"].as_array().unwrap().iter().all(|h| h["region"].as_str().unwrap().contains("章贡区")));
+    assert!(q["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|h| h["region"].as_str().unwrap().contains("章贡区")));
     assert!(q["total"].as_u64().unwrap() >= 1);
 }
 
@@ -124,18 +196,35 @@ fn filters_and_browse() {
 fn query_syntax() {
     let ws = Workspace::with_seeds();
     let s = Server::start(&ws);
-    let total = |q: &str| s.search(&[("q", q), ("size", "100")])["total"].as_u64().unwrap();
+    let total = |q: &str| {
+        s.search(&[("q", q), ("size", "100")])["total"]
+            .as_u64()
+            .unwrap()
+    };
     // Phrase across a line break in the file ("作\n\n风" in seed 000).
-    assert!(s.sources(&[("q", "改进干部作风")]).iter().any(|x| x.starts_with("000_")));
+    assert!(s
+        .sources(&[("q", "改进干部作风")])
+        .iter()
+        .any(|x| x.starts_with("000_")));
     // AND narrows, OR widens, exclusion removes.
     let (a, b) = (total("赣服通"), total("帮办代办"));
     let both = total("赣服通 帮办代办");
     let either = total("赣服通 OR 帮办代办");
-    assert!(both <= a.min(b) && either >= a.max(b), "{a} {b} {both} {either}");
-    assert_eq!(total("十县百乡 -章贡区"), total("十县百乡") - total("十县百乡 章贡区"));
+    assert!(
+        both <= a.min(b) && either >= a.max(b),
+        "{a} {b} {both} {either}"
+    );
+    assert_eq!(
+        total("十县百乡 -章贡区"),
+        total("十县百乡") - total("十县百乡 章贡区")
+    );
     // title: only matches titles.
     let t = s.search(&[("q", "title:政务公开"), ("size", "100")]);
-    assert!(t["hits"].as_array().unwrap().iter().all(|h| h["title"].as_str().unwrap().contains("政务公开")));
+    assert!(t["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|h| h["title"].as_str().unwrap().contains("政务公开")));
     assert!(t["total"].as_u64().unwrap() >= 2);
     // Full-width and half-width, upper and lower case, are the same.
     assert_eq!(total("ＥＭＳ"), total("ems"));
@@ -144,7 +233,16 @@ fn query_syntax() {
     assert!(total("第15期") >= 1);
     assert!(total("访问量") >= 1);
     // Forgiving syntax: never an error.
-    for q in ["\"未闭合", "-", "OR", "\"\"", "- - OR OR", "title:", "a\u{1}b", &"很长".repeat(3000)] {
+    for q in [
+        "\"未闭合",
+        "-",
+        "OR",
+        "\"\"",
+        "- - OR OR",
+        "title:",
+        "a\u{1}b",
+        &"很长".repeat(3000),
+    ] {
         let (status, _) = s.get(&format!("/api/search?q={}", util::enc(q)));
         assert_eq!(status, 200, "{q:?}");
     }
@@ -180,7 +278,9 @@ fn bad_parameters_are_400_json() {
         let (status, v) = s.get(&format!("/api/search?{qs}"));
         assert_eq!(status, 400, "{qs}: {v}");
         assert_eq!(v["error"]["code"], "bad_request", "{qs}: {v}");
-        assert!(v["error"]["message"].as_str().is_some_and(|m| !m.is_empty()));
+        assert!(v["error"]["message"]
+            .as_str()
+            .is_some_and(|m| !m.is_empty()));
     }
     let (status, v) = s.get("/api/documents/0123456789abcdef");
     assert_eq!(status, 404);
@@ -197,17 +297,30 @@ fn document_endpoint() {
     let ws = Workspace::with_seeds();
     let s = Server::start(&ws);
     let hit = s.search(&[("q", "赣府厅字")])["hits"][0].clone();
-    let (status, doc) = s.get(&format!("/api/documents/{}", hit["doc_id"].as_str().unwrap()));
+    let (status, doc) = s.get(&format!(
+        "/api/documents/{}",
+        hit["doc_id"].as_str().unwrap()
+    ));
     assert_eq!(status, 200);
     assert_eq!(doc["number"], "赣府厅字〔2020〕9号");
     assert_eq!(doc["kind"], "notice");
-    assert!(doc["text"].as_str().unwrap().contains("决胜全面建成小康社会"));
+    assert!(doc["text"]
+        .as_str()
+        .unwrap()
+        .contains("决胜全面建成小康社会"));
     assert_eq!(doc["articles"].as_array().unwrap().len(), 1);
     let bulletin = s.search(&[("q", "金龙镇")])["hits"][0]["doc_id"].clone();
     let (_, doc) = s.get(&format!("/api/documents/{}", bulletin.as_str().unwrap()));
-    let localities: Vec<&str> =
-        doc["articles"].as_array().unwrap().iter().map(|a| a["locality"].as_str().unwrap()).collect();
-    assert_eq!(localities, ["章贡区", "崇义县", "金龙镇", "新城镇", "留车镇", "南康区"]);
+    let localities: Vec<&str> = doc["articles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["locality"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        localities,
+        ["章贡区", "崇义县", "金龙镇", "新城镇", "留车镇", "南康区"]
+    );
     assert_eq!(doc["articles"][3]["region"], "江西省/赣州市/大余县/新城镇");
 }
 
@@ -216,7 +329,11 @@ fn document_endpoint() {
 fn live_folder_changes() {
     let ws = Workspace::with_seeds();
     let s = Server::start(&ws);
-    let count = |q: &str| s.search(&[("q", q), ("size", "100")])["total"].as_u64().unwrap();
+    let count = |q: &str| {
+        s.search(&[("q", q), ("size", "100")])["total"]
+            .as_u64()
+            .unwrap()
+    };
     let articles = || s.get("/api/health").1["articles"].as_u64().unwrap();
     let before = articles();
 
@@ -224,33 +341,60 @@ fn live_folder_changes() {
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     let t0 = Instant::now();
     std::fs::write(&path, "测试县“五型”政府建设工作简报\n\n第 1 期\n\n2024年5月6日\n\n瑞金市推行甲乙丙丁标记一号做法\n\n瑞金市推行甲乙丙丁标记一号做法，成效明显。群众满意率大幅提升，办事时间缩短。\n").unwrap();
-    assert!(wait_until(PATIENCE, || count("甲乙丙丁标记一号") == 1), "new file not found");
+    assert!(
+        wait_until(PATIENCE, || count("甲乙丙丁标记一号") == 1),
+        "new file not found"
+    );
     let added = t0.elapsed();
     let hit = s.search(&[("q", "甲乙丙丁标记一号")])["hits"][0].clone();
     assert_eq!(hit["source"], "sub/新增简报.txt");
 
     let t0 = Instant::now();
     std::fs::write(&path, "测试县“五型”政府建设工作简报\n\n第 1 期\n\n2024年5月6日\n\n瑞金市推行甲乙丙丁标记二号做法\n\n瑞金市推行甲乙丙丁标记二号做法，成效明显。群众满意率大幅提升，办事时间缩短。\n").unwrap();
-    assert!(wait_until(PATIENCE, || count("甲乙丙丁标记二号") == 1 && count("甲乙丙丁标记一号") == 0), "edit not applied");
+    assert!(
+        wait_until(PATIENCE, || count("甲乙丙丁标记二号") == 1
+            && count("甲乙丙丁标记一号") == 0),
+        "edit not applied"
+    );
     let edited = t0.elapsed();
-    assert_eq!(articles(), before + 1, "an edit must replace, never duplicate");
+    assert_eq!(
+        articles(),
+        before + 1,
+        "an edit must replace, never duplicate"
+    );
     // The doc_id is derived from the path: stable across edits.
-    assert_eq!(s.search(&[("q", "甲乙丙丁标记二号")])["hits"][0]["doc_id"], hit["doc_id"]);
+    assert_eq!(
+        s.search(&[("q", "甲乙丙丁标记二号")])["hits"][0]["doc_id"],
+        hit["doc_id"]
+    );
 
     let t0 = Instant::now();
     std::fs::remove_file(&path).unwrap();
-    assert!(wait_until(PATIENCE, || count("甲乙丙丁标记二号") == 0), "deleted file still found");
+    assert!(
+        wait_until(PATIENCE, || count("甲乙丙丁标记二号") == 0),
+        "deleted file still found"
+    );
     let deleted = t0.elapsed();
     assert_eq!(articles(), before);
 
     // A whole folder moved in and out.
     let outside = ws.dir.path().join("outside");
     std::fs::create_dir_all(&outside).unwrap();
-    std::fs::write(outside.join("x.md"), "# 某县简报\n\n## 某县推出戊己庚辛标记做法\n\n某县推出戊己庚辛标记做法，效果很好。\n").unwrap();
+    std::fs::write(
+        outside.join("x.md"),
+        "# 某县简报\n\n## 某县推出戊己庚辛标记做法\n\n某县推出戊己庚辛标记做法，效果很好。\n",
+    )
+    .unwrap();
     std::fs::rename(&outside, ws.docs().join("moved")).unwrap();
-    assert!(wait_until(PATIENCE, || count("戊己庚辛标记") == 1), "moved-in folder not indexed");
+    assert!(
+        wait_until(PATIENCE, || count("戊己庚辛标记") == 1),
+        "moved-in folder not indexed"
+    );
     std::fs::rename(ws.docs().join("moved"), &outside).unwrap();
-    assert!(wait_until(PATIENCE, || count("戊己庚辛标记") == 0), "moved-out folder still indexed");
+    assert!(
+        wait_until(PATIENCE, || count("戊己庚辛标记") == 0),
+        "moved-out folder still indexed"
+    );
     eprintln!("freshness: added {added:?}, edited {edited:?}, deleted {deleted:?}");
 }
 
@@ -259,14 +403,30 @@ fn live_folder_changes() {
 fn restart_reindexes_nothing() {
     let ws = Workspace::with_seeds();
     let first = Server::start(&ws);
-    let ids: Vec<Value> = first.search(&[("size", "100")])["hits"].as_array().unwrap().iter().map(|h| h["id"].clone()).collect();
+    let ids: Vec<Value> = first.search(&[("size", "100")])["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["id"].clone())
+        .collect();
     drop(first);
     let log_len = std::fs::read_to_string(ws.log()).unwrap().len();
     let second = Server::start(&ws);
     let log = std::fs::read_to_string(ws.log()).unwrap()[log_len..].to_string();
-    assert!(log.contains("changed=0") && log.contains("removed=0"), "restart re-indexed something:\n{log}");
-    assert!(!log.contains("upserted="), "a commit happened on restart:\n{log}");
-    let again: Vec<Value> = second.search(&[("size", "100")])["hits"].as_array().unwrap().iter().map(|h| h["id"].clone()).collect();
+    assert!(
+        log.contains("changed=0") && log.contains("removed=0"),
+        "restart re-indexed something:\n{log}"
+    );
+    assert!(
+        !log.contains("upserted="),
+        "a commit happened on restart:\n{log}"
+    );
+    let again: Vec<Value> = second.search(&[("size", "100")])["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["id"].clone())
+        .collect();
     assert_eq!(ids, again, "ids must be stable across restarts");
     assert_eq!(second.get("/api/health").1["documents"], 5);
     eprintln!("restart: first answer after {:?}", second.ready_after);
@@ -277,28 +437,56 @@ fn restart_reindexes_nothing() {
 fn broken_files_are_reported_and_skipped() {
     let ws = Workspace::with_seeds();
     std::fs::write(ws.docs().join("empty.txt"), "").unwrap();
-    std::fs::write(ws.docs().join("binary.txt"), [0u8, 159, 146, 150, 0, 1, 2, 3]).unwrap();
+    std::fs::write(
+        ws.docs().join("binary.txt"),
+        [0u8, 159, 146, 150, 0, 1, 2, 3],
+    )
+    .unwrap();
     // "江西省" in GBK.
-    std::fs::write(ws.docs().join("gbk.txt"), [0xbd, 0xad, 0xce, 0xf7, 0xca, 0xa1]).unwrap();
+    std::fs::write(
+        ws.docs().join("gbk.txt"),
+        [0xbd, 0xad, 0xce, 0xf7, 0xca, 0xa1],
+    )
+    .unwrap();
     std::fs::write(ws.docs().join("scan.pdf"), b"%PDF-1.4").unwrap();
     let s = Server::start(&ws);
     let (_, health) = s.get("/api/health");
     assert_eq!(health["documents"], 5);
-    let failed: BTreeSet<String> =
-        health["failed"].as_array().unwrap().iter().map(|f| f["source"].as_str().unwrap().to_string()).collect();
-    assert_eq!(failed, ["binary.txt", "empty.txt", "gbk.txt"].iter().map(|s| s.to_string()).collect());
+    let failed: BTreeSet<String> = health["failed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["source"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        failed,
+        ["binary.txt", "empty.txt", "gbk.txt"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect()
+    );
     for f in health["failed"].as_array().unwrap() {
         assert!(!f["reason"].as_str().unwrap().is_empty());
     }
     let log = std::fs::read_to_string(ws.log()).unwrap();
     for name in ["empty.txt", "binary.txt", "gbk.txt", "scan.pdf"] {
-        assert_eq!(log.lines().filter(|l| l.contains(name)).count(), 1, "{name} should be logged once:\n{log}");
+        assert_eq!(
+            log.lines().filter(|l| l.contains(name)).count(),
+            1,
+            "{name} should be logged once:\n{log}"
+        );
     }
     assert!(top_source(&s, "物管城市").starts_with("004_"));
     // Fixing a file makes it searchable and clears its failure.
     std::fs::write(ws.docs().join("empty.txt"), "现在有内容了：壬癸标记\n").unwrap();
-    assert!(wait_until(PATIENCE, || s.search(&[("q", "壬癸标记")])["total"] == 1));
-    assert!(wait_until(PATIENCE, || s.get("/api/health").1["failed"].as_array().unwrap().len() == 2));
+    assert!(wait_until(PATIENCE, || s.search(&[("q", "壬癸标记")])
+        ["total"]
+        == 1));
+    assert!(wait_until(PATIENCE, || s.get("/api/health").1["failed"]
+        .as_array()
+        .unwrap()
+        .len()
+        == 2));
 }
 
 /// Every string of the files (whitespace aside) is found, in exactly the files that contain it.
@@ -311,10 +499,20 @@ fn substring_recall_on_seeds() {
     for entry in std::fs::read_dir(ws.docs()).unwrap() {
         let p = entry.unwrap().path();
         let text = std::fs::read_to_string(&p).unwrap();
-        let shown = zhengsou::ingest::text::lines(&text).iter().map(|l| zhengsou::chars::stream(&l.text)).collect();
-        docs.push((p.file_name().unwrap().to_string_lossy().into(), zhengsou::chars::stream(&text), shown));
+        let shown = zhengsou::ingest::text::lines(&text)
+            .iter()
+            .map(|l| zhengsou::chars::stream(&l.text))
+            .collect();
+        docs.push((
+            p.file_name().unwrap().to_string_lossy().into(),
+            zhengsou::chars::stream(&text),
+            shown,
+        ));
     }
-    let has = |c: &[char], probe: &str| c.windows(probe.chars().count()).any(|w| w.iter().copied().eq(probe.chars()));
+    let has = |c: &[char], probe: &str| {
+        c.windows(probe.chars().count())
+            .any(|w| w.iter().copied().eq(probe.chars()))
+    };
     let mut rng = Rng(0x5eed_1234_abcd);
     let mut checked = 0;
     while checked < 400 {
@@ -332,13 +530,33 @@ fn substring_recall_on_seeds() {
         };
         // Recall: every file whose text contains the probe. Precision: nothing else, except
         // files whose displayed text (markup removed) shows it.
-        let want: BTreeSet<String> = docs.iter().filter(|(_, c, _)| has(c, &probe)).map(|(n, ..)| n.clone()).collect();
-        let shown: BTreeSet<String> =
-            docs.iter().filter(|(_, _, lines)| lines.iter().any(|l| has(l, &probe))).map(|(n, ..)| n.clone()).collect();
-        let got: BTreeSet<String> = s.sources(&[("q", &q), ("size", "100")]).into_iter().collect();
-        assert!(got.is_superset(&want), "probe {probe:?}: missed {:?}", want.difference(&got).collect::<Vec<_>>());
-        let extra: Vec<&String> = got.difference(&want).filter(|n| !shown.contains(*n)).collect();
-        assert!(extra.is_empty(), "probe {probe:?}: {extra:?} do not contain it");
+        let want: BTreeSet<String> = docs
+            .iter()
+            .filter(|(_, c, _)| has(c, &probe))
+            .map(|(n, ..)| n.clone())
+            .collect();
+        let shown: BTreeSet<String> = docs
+            .iter()
+            .filter(|(_, _, lines)| lines.iter().any(|l| has(l, &probe)))
+            .map(|(n, ..)| n.clone())
+            .collect();
+        let got: BTreeSet<String> = s
+            .sources(&[("q", &q), ("size", "100")])
+            .into_iter()
+            .collect();
+        assert!(
+            got.is_superset(&want),
+            "probe {probe:?}: missed {:?}",
+            want.difference(&got).collect::<Vec<_>>()
+        );
+        let extra: Vec<&String> = got
+            .difference(&want)
+            .filter(|n| !shown.contains(*n))
+            .collect();
+        assert!(
+            extra.is_empty(),
+            "probe {probe:?}: {extra:?} do not contain it"
+        );
         checked += 1;
     }
 }
@@ -353,11 +571,17 @@ fn cli_inspect_index_and_search() {
         .output()
         .unwrap();
     let stdout = String::from_utf8(out.stdout).unwrap();
-    let lines: Vec<Value> = stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let lines: Vec<Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     assert_eq!(lines.len(), 2);
     assert_eq!(lines[0]["number"], "赣府厅字〔2020〕9号");
     assert_eq!(lines[0]["date"], "2020-01-22");
-    assert!(lines[0]["source"].as_str().unwrap().ends_with("001_0e7416a05388d94d.txt"));
+    assert!(lines[0]["source"]
+        .as_str()
+        .unwrap()
+        .ends_with("001_0e7416a05388d94d.txt"));
     assert!(lines[1]["error"].as_str().is_some());
 
     let status = std::process::Command::new(util::bin())
@@ -382,7 +606,10 @@ fn cli_inspect_index_and_search() {
         .output()
         .unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
-    assert!(text.contains("红谷滩区") && text.contains("【物管城市】"), "{text}");
+    assert!(
+        text.contains("红谷滩区") && text.contains("【物管城市】"),
+        "{text}"
+    );
     // Logs never reach stdout.
     assert!(!text.contains("INFO"));
     let _ = Duration::ZERO;

@@ -367,7 +367,12 @@ fn match_values(src: &str, lines: &[text::Line], parts: &[structure::Part]) -> V
         .map(|(i, p)| if i == 0 { 0 } else { lines[p.first].start })
         .chain(std::iter::once(src.len()))
         .collect();
-    let head_chars = |s: &str| -> String { s.chars().filter(|c| !is_ignorable(*c)).take(OVERLAP).collect() };
+    let head_chars = |s: &str| -> String {
+        s.chars()
+            .filter(|c| !is_ignorable(*c))
+            .take(OVERLAP)
+            .collect()
+    };
     parts
         .iter()
         .enumerate()

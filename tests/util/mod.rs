@@ -62,7 +62,11 @@ impl Drop for Server {
 }
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 pub fn bin() -> &'static str {
@@ -74,7 +78,11 @@ impl Server {
     /// committed (`ready`).
     pub fn start(ws: &Workspace) -> Server {
         let port = free_port();
-        let log = std::fs::OpenOptions::new().create(true).append(true).open(ws.log()).unwrap();
+        let log = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(ws.log())
+            .unwrap();
         let started = Instant::now();
         let child = Command::new(bin())
             .args(["serve", "--docs"])
@@ -87,7 +95,12 @@ impl Server {
             .stderr(Stdio::from(log))
             .spawn()
             .expect("start zhengsou");
-        let mut server = Server { child, base: format!("http://127.0.0.1:{port}"), started, ready_after: Duration::ZERO };
+        let mut server = Server {
+            child,
+            base: format!("http://127.0.0.1:{port}"),
+            started,
+            ready_after: Duration::ZERO,
+        };
         let mut responding = None;
         let ok = wait_until(PATIENCE, || {
             let h = server.try_get("/api/health");
@@ -96,7 +109,11 @@ impl Server {
             }
             h.is_some_and(|(_, v)| v["ready"] == true)
         });
-        assert!(ok, "server did not become ready; log:\n{}", std::fs::read_to_string(ws.log()).unwrap_or_default());
+        assert!(
+            ok,
+            "server did not become ready; log:\n{}",
+            std::fs::read_to_string(ws.log()).unwrap_or_default()
+        );
         server.ready_after = responding.unwrap_or_default();
         server
     }
@@ -110,12 +127,16 @@ impl Server {
         let mut resp = agent.get(&format!("{}{}", self.base, path)).call().ok()?;
         let status = resp.status().as_u16();
         let body = resp.body_mut().read_to_string().ok()?;
-        Some((status, serde_json::from_str(&body).unwrap_or(Value::String(body))))
+        Some((
+            status,
+            serde_json::from_str(&body).unwrap_or(Value::String(body)),
+        ))
     }
 
     /// GET a path; returns the status and the JSON body.
     pub fn get(&self, path: &str) -> (u16, Value) {
-        self.try_get(path).unwrap_or_else(|| panic!("GET {path} failed"))
+        self.try_get(path)
+            .unwrap_or_else(|| panic!("GET {path} failed"))
     }
 
     /// GET a search with the given (unencoded) parameters.
@@ -150,7 +171,11 @@ pub fn enc(s: &str) -> String {
 }
 
 pub fn query_string(params: &[(&str, &str)]) -> String {
-    params.iter().map(|(k, v)| format!("{k}={}", enc(v))).collect::<Vec<_>>().join("&")
+    params
+        .iter()
+        .map(|(k, v)| format!("{k}={}", enc(v)))
+        .collect::<Vec<_>>()
+        .join("&")
 }
 
 /// Polls `f` every 50 ms until it holds or `limit` passes.
