@@ -4,6 +4,27 @@
 //! and invisible characters dropped. Index and query build their streams with the same
 //! function, which is what makes "the text contains what you typed" exact.
 
+use std::sync::LazyLock;
+
+/// Traditional → simplified, one character to one (`data/t2s.txt`).
+const T2S: &str = include_str!("../data/t2s.txt");
+
+/// Dense table over the Basic Multilingual Plane: `table[c]` is the simplified form, or 0.
+static T2S_TABLE: LazyLock<Vec<u32>> = LazyLock::new(|| {
+    let mut table = vec![0u32; 0x10000];
+    for line in T2S.lines() {
+        let mut cs = line.split_whitespace().map(|w| w.chars());
+        if let (Some(mut t), Some(mut s)) = (cs.next(), cs.next()) {
+            if let (Some(t), Some(s)) = (t.next(), s.next()) {
+                if (t as u32) < 0x10000 {
+                    table[t as usize] = s as u32;
+                }
+            }
+        }
+    }
+    table
+});
+
 /// True for CJK ideographs (the characters a Chinese query is made of).
 pub fn is_cjk(c: char) -> bool {
     matches!(c,
@@ -30,8 +51,15 @@ pub fn is_ignorable(c: char) -> bool {
 }
 
 /// Folds one character for matching. One char in, one char out, so positions never shift:
-/// full-width ASCII becomes ASCII (（２０２０） = (2020)), letters are lower-cased.
+/// full-width ASCII becomes ASCII (（２０２０） = (2020)), letters are lower-cased, traditional
+/// characters become simplified (國 = 国).
 pub fn fold(c: char) -> char {
+    if (c as u32) >= 0x3400 && (c as u32) < 0x10000 {
+        let s = T2S_TABLE[c as usize];
+        if s != 0 {
+            return char::from_u32(s).unwrap_or(c);
+        }
+    }
     let c = match c {
         '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
         '\u{3000}' => ' ',
@@ -98,6 +126,8 @@ mod tests {
         assert_eq!(stream("（２０２０）ＥＭＳ 免费"), stream("(2020)ems免费"));
         assert_eq!(fold('Ａ'), 'a');
         assert_eq!(fold('中'), '中');
+        assert_eq!(stream("國務院辦公廳關於"), stream("国务院办公厅关于"));
+        assert_eq!(fold('赣'), '赣');
     }
 
     #[test]

@@ -282,13 +282,7 @@ fn index_once(p: &Paths) -> anyhow::Result<ExitCode> {
 }
 
 fn search(a: SearchArgs) -> anyhow::Result<ExitCode> {
-    if !a.index.join("meta.json").exists() {
-        bail!(
-            "no index at {}: run `zhengsou index` (or `zhengsou serve`) first",
-            a.index.display()
-        );
-    }
-    let (idx, fields) = index::open(&a.index)?;
+    let (idx, fields) = index::open_existing(&a.index)?;
     let engine = Engine::new(idx, fields)?;
     let params = Params {
         q: Some(a.query.join(" ")),

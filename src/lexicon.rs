@@ -13,6 +13,7 @@ use serde::Serialize;
 const DIVISIONS: &str = include_str!("../data/regions/cn_divisions.tsv");
 const EXTRAS: &str = include_str!("../data/regions/jx_extras.tsv");
 const TERMS: &str = include_str!("../data/terms.txt");
+const SYNONYMS: &str = include_str!("../data/synonyms.txt");
 
 /// Administrative level, ordered from broad to specific.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -253,6 +254,46 @@ pub fn terms() -> impl Iterator<Item = &'static str> {
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
 }
 
+fn stream_key(s: &str) -> String {
+    crate::chars::stream(s).into_iter().collect()
+}
+
+/// Curated synonyms (`data/synonyms.txt`): the terms a query term also stands for. Keys and
+/// lookups go through the character fold, so 放管服 and traditional 放管服 are one key.
+pub fn synonyms(term: &str) -> &'static [String] {
+    static MAP: LazyLock<HashMap<String, Vec<String>>> = LazyLock::new(|| {
+        let mut map: HashMap<String, Vec<String>> = HashMap::new();
+        let mut link = |a: &str, b: &str| {
+            let e = map.entry(stream_key(a)).or_default();
+            if !e.iter().any(|x| x == b) && stream_key(a) != stream_key(b) {
+                e.push(b.to_string());
+            }
+        };
+        for line in SYNONYMS
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        {
+            if let Some((hub, spokes)) = line.split_once('=') {
+                let hub = hub.trim();
+                for spoke in spokes.split_whitespace() {
+                    link(hub, spoke);
+                    link(spoke, hub);
+                }
+            } else {
+                let all: Vec<&str> = line.split_whitespace().collect();
+                for a in &all {
+                    for b in &all {
+                        link(a, b);
+                    }
+                }
+            }
+        }
+        map
+    });
+    MAP.get(&stream_key(term)).map(Vec::as_slice).unwrap_or(&[])
+}
+
 /// jieba with its default dictionary plus place names and domain terms.
 pub fn jieba() -> &'static Jieba {
     static J: LazyLock<Jieba> = LazyLock::new(|| {
@@ -285,6 +326,14 @@ mod tests {
         assert_eq!(wanli[0].name, "湾里管理局");
         assert_eq!(wanli[0].code, "360112");
         assert_eq!(g.candidates("南康市")[0].name, "南康区");
+    }
+
+    #[test]
+    fn synonyms_are_symmetric_through_the_hub() {
+        assert!(synonyms("放管服").iter().any(|s| s == "简政放权"));
+        assert_eq!(synonyms("简政放权"), ["放管服"]);
+        assert!(synonyms("最多跑一次").iter().any(|s| s == "一次不跑"));
+        assert!(synonyms("不存在的词").is_empty());
     }
 
     #[test]

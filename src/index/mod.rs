@@ -22,7 +22,7 @@ use crate::ingest::{meta, Document, Kind};
 use crate::lexicon;
 
 /// Bumped whenever the schema or analysis changes: an index of another version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// The five 五型 categories, in their canonical order (category code = position + 1).
 pub const CATEGORIES: [&str; 5] = ["忠诚型", "创新型", "担当型", "服务型", "过硬型"];
@@ -43,6 +43,8 @@ pub struct Fields {
     /// Word channel, for ranking.
     pub title_w: Field,
     pub text_w: Field,
+    /// The article's lead sentence (words), so an article that opens with the practice ranks up.
+    pub lead_w: Field,
     pub number: Field,
     pub department: Field,
     pub kind: Field,
@@ -78,7 +80,8 @@ impl Fields {
             header_bi: b.add_text_field("header_bi", bigram.clone()),
             issuer_bi: b.add_text_field("issuer_bi", bigram),
             title_w: b.add_text_field("title_w", words.clone()),
-            text_w: b.add_text_field("text_w", words),
+            text_w: b.add_text_field("text_w", words.clone()),
+            lead_w: b.add_text_field("lead_w", words),
             number: b.add_text_field("number", STRING),
             department: b.add_text_field("department", STRING),
             kind: b.add_u64_field("kind", NumericOptions::default().set_indexed().set_fast()),
@@ -131,6 +134,19 @@ pub struct StoredHit {
     pub text: String,
 }
 
+/// The lead of an article: its first sentence, at most 80 characters.
+pub fn lead(text: &str) -> &str {
+    let end = text
+        .char_indices()
+        .take(80)
+        .find(|(_, c)| matches!(c, '。' | '！' | '？' | '\n'))
+        .map_or_else(
+            || text.char_indices().nth(80).map_or(text.len(), |(i, _)| i),
+            |(i, c)| i + c.len_utf8(),
+        );
+    &text[..end]
+}
+
 /// `2019-03-19` → 20190319; 0 when unknown.
 pub fn date_number(date: Option<&str>) -> u64 {
     date.map(|d| d.replace('-', ""))
@@ -138,7 +154,28 @@ pub fn date_number(date: Option<&str>) -> u64 {
         .unwrap_or(0)
 }
 
-/// Opens the index in `dir`, creating it (or rebuilding it when its version differs).
+/// Opens the index in `dir` for reading only: an error if it is missing or of another version.
+pub fn open_existing(dir: &Path) -> anyhow::Result<(Index, Fields)> {
+    let version = std::fs::read_to_string(dir.join("zhengsou-version")).ok();
+    if !dir.join("meta.json").exists() {
+        anyhow::bail!(
+            "no index at {}: run `zhengsou index` (or `zhengsou serve`) first",
+            dir.display()
+        );
+    }
+    if version.as_deref().map(str::trim) != Some(&SCHEMA_VERSION.to_string()) {
+        anyhow::bail!(
+            "the index at {} was built by another version of zhengsou: run `zhengsou index` to rebuild it",
+            dir.display()
+        );
+    }
+    let index = Index::open_in_dir(dir).context("cannot open the index")?;
+    analysis::register(index.tokenizers());
+    let fields = Fields::of(&index.schema())?;
+    Ok((index, fields))
+}
+
+/// Opens the index in `dir` for writing, creating it (or rebuilding it when its version differs).
 pub fn open(dir: &Path) -> anyhow::Result<(Index, Fields)> {
     std::fs::create_dir_all(dir)
         .with_context(|| format!("cannot create index folder {}", dir.display()))?;
@@ -199,6 +236,7 @@ pub fn to_tantivy(f: &Fields, doc: &Document, fingerprint: &str) -> Vec<TantivyD
             }
             t.add_text(f.title_w, &a.title);
             t.add_text(f.text_w, &a.text);
+            t.add_text(f.lead_w, lead(&a.text));
             if let Some(n) = &doc.number {
                 t.add_text(f.number, meta::number_key(n));
             }

@@ -396,7 +396,7 @@ impl Engine {
                     (t.into_iter().map(|(_, a)| (0.0, a)).collect(), c, f)
                 }
             };
-        let terms = req.parsed.terms();
+        let terms = req.parsed.highlight_terms();
         let mut hits = Vec::with_capacity(addrs.len());
         for (score, addr) in addrs {
             let doc: TantivyDocument = searcher.doc(addr)?;
@@ -433,9 +433,9 @@ impl Engine {
             total,
             took_ms: (t0.elapsed().as_secs_f64() * 1000.0 * 100.0).round() / 100.0,
             query: QueryInfo {
-                terms,
+                terms: req.parsed.terms(),
                 excluded: req.parsed.excluded.iter().map(|a| a.text.clone()).collect(),
-                expanded: Vec::new(),
+                expanded: req.parsed.expanded(),
             },
             hits,
             facets: counts.map(|c| c.facets()),

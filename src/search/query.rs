@@ -18,12 +18,17 @@ use tantivy::Term;
 
 use crate::analysis;
 use crate::index::Fields;
+use crate::lexicon;
 
 /// One searchable piece of the query.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Atom {
     pub text: String,
     pub title_only: bool,
+    /// Typed in quotes: exact, never expanded.
+    pub quoted: bool,
+    /// Added by synonym expansion (lower weight), not typed.
+    pub expansion: bool,
 }
 
 /// A parsed query: groups that must all match (each an OR of atoms), and exclusions.
@@ -34,8 +39,26 @@ pub struct Parsed {
 }
 
 impl Parsed {
-    /// The literal terms, for snippets and for the response.
+    /// The terms as typed.
     pub fn terms(&self) -> Vec<String> {
+        self.groups
+            .iter()
+            .flatten()
+            .filter(|a| !a.expansion)
+            .map(|a| a.text.clone())
+            .collect()
+    }
+    /// The synonyms the query was expanded with.
+    pub fn expanded(&self) -> Vec<String> {
+        self.groups
+            .iter()
+            .flatten()
+            .filter(|a| a.expansion)
+            .map(|a| a.text.clone())
+            .collect()
+    }
+    /// Everything a hit may have matched, for highlighting.
+    pub fn highlight_terms(&self) -> Vec<String> {
         self.groups
             .iter()
             .flatten()
@@ -114,6 +137,8 @@ pub fn parse(q: &str) -> Parsed {
         let atom = Atom {
             text: text.to_string(),
             title_only,
+            quoted,
+            expansion: false,
         };
         if parsed.groups.len() + parsed.excluded.len() >= MAX_ATOMS {
             break;
@@ -126,6 +151,27 @@ pub fn parse(q: &str) -> Parsed {
             parsed.groups.push(vec![atom]);
         }
         pending_or = false;
+    }
+    // Synonyms join their term's group as alternatives (weighted down in `atom_query`).
+    for group in &mut parsed.groups {
+        let mut extra = Vec::new();
+        for atom in group.iter().filter(|a| !a.quoted) {
+            for syn in lexicon::synonyms(&atom.text) {
+                if !group
+                    .iter()
+                    .chain(extra.iter())
+                    .any(|a: &Atom| &a.text == syn)
+                {
+                    extra.push(Atom {
+                        text: syn.clone(),
+                        title_only: atom.title_only,
+                        quoted: false,
+                        expansion: true,
+                    });
+                }
+            }
+        }
+        group.extend(extra);
     }
     parsed
 }
@@ -162,8 +208,24 @@ const TITLE_WORD_BOOST: f32 = 3.0;
 const TITLE_PHRASE_BOOST: f32 = 4.0;
 /// Weight of the bigram channel's own score (it only decides ties among word scores).
 const BIGRAM_BOOST: f32 = 0.3;
+/// Weight of a word in the article's lead sentence.
+const LEAD_WORD_BOOST: f32 = 1.5;
+/// Weight of a synonym relative to the term as typed.
+const EXPANSION_BOOST: f32 = 0.4;
+/// Bonus for two query terms within this many characters of each other.
+const NEAR_SLOP: u32 = 30;
+const NEAR_BOOST: f32 = 2.0;
 
 fn atom_query(f: &Fields, atom: &Atom) -> Box<dyn Query> {
+    let q = literal_query(f, atom);
+    if atom.expansion {
+        Box::new(BoostQuery::new(q, EXPANSION_BOOST))
+    } else {
+        q
+    }
+}
+
+fn literal_query(f: &Fields, atom: &Atom) -> Box<dyn Query> {
     let title_match = occurs(f.title_bi, &atom.text);
     if atom.title_only {
         return title_match;
@@ -203,6 +265,14 @@ fn atom_query(f: &Fields, atom: &Atom) -> Box<dyn Query> {
             Box::new(BoostQuery::new(Box::new(title), TITLE_WORD_BOOST)),
         ));
         clauses.push((Occur::Should, Box::new(text)));
+        let lead = TermQuery::new(
+            Term::from_field_text(f.lead_w, &w),
+            IndexRecordOption::WithFreqs,
+        );
+        clauses.push((
+            Occur::Should,
+            Box::new(BoostQuery::new(Box::new(lead), LEAD_WORD_BOOST)),
+        ));
         seen.push(w);
     }
     Box::new(BooleanQuery::new(clauses))
@@ -224,6 +294,30 @@ pub fn build(f: &Fields, parsed: &Parsed, filters: Vec<Box<dyn Query>>) -> Box<d
             ))
         };
         clauses.push((Occur::Must, q));
+    }
+    // Terms close together score over scattered ones: a sloppy phrase of each pair's first pairs.
+    let firsts: Vec<String> = parsed
+        .groups
+        .iter()
+        .filter_map(|g| {
+            analysis::grams(&g[0].text)
+                .into_iter()
+                .next()
+                .filter(|x| x.chars().count() == 2)
+        })
+        .collect();
+    for pair in firsts.windows(2) {
+        for (a, b) in [(&pair[0], &pair[1]), (&pair[1], &pair[0])] {
+            let mut near = PhraseQuery::new(vec![
+                Term::from_field_text(f.bi, a),
+                Term::from_field_text(f.bi, b),
+            ]);
+            near.set_slop(NEAR_SLOP);
+            clauses.push((
+                Occur::Should,
+                Box::new(BoostQuery::new(Box::new(near), NEAR_BOOST)),
+            ));
+        }
     }
     for atom in &parsed.excluded {
         let q: Box<dyn Query> = if atom.title_only {
@@ -257,7 +351,12 @@ mod tests {
         parse(q)
             .groups
             .iter()
-            .map(|g| g.iter().map(|a| a.text.clone()).collect())
+            .map(|g| {
+                g.iter()
+                    .filter(|a| !a.expansion)
+                    .map(|a| a.text.clone())
+                    .collect()
+            })
             .collect()
     }
 
@@ -278,6 +377,15 @@ mod tests {
         let p = parse("政务 -章贡区 title:十县百乡");
         assert_eq!(p.excluded[0].text, "章贡区");
         assert!(p.groups[1][0].title_only);
+    }
+
+    #[test]
+    fn synonyms_expand_unquoted_terms_only() {
+        let p = parse("放管服");
+        assert_eq!(p.terms(), ["放管服"]);
+        assert!(p.expanded().contains(&"简政放权".to_string()));
+        assert!(parse("\"放管服\"").expanded().is_empty());
+        assert!(parse("-放管服").expanded().is_empty());
     }
 
     #[test]

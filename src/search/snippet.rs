@@ -39,7 +39,7 @@ pub fn match_spans(text: &str, terms: &[String]) -> Vec<(usize, usize)> {
     let mut merged: Vec<(usize, usize)> = Vec::new();
     for (s, e) in spans {
         match merged.last_mut() {
-            Some(last) if s <= last.1 => last.1 = last.1.max(e),
+            Some(last) if s < last.1 => last.1 = last.1.max(e),
             _ => merged.push((s, e)),
         }
     }
