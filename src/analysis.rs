@@ -19,10 +19,69 @@ pub const BIGRAM: &str = "zh_bigram";
 /// Name of the word tokenizer.
 pub const WORDS: &str = "zh_words";
 
-/// Registers both tokenizers with an index's manager.
+/// Name of the boundary tokenizer (see [`EdgeTokenizer`]).
+pub const EDGE: &str = "zh_edge";
+/// Separates the two sides of a boundary in an edge value, and marks the pair that straddles it.
+pub const EDGE_MARK: char = '\u{E000}';
+
+/// Registers the tokenizers with an index's manager.
 pub fn register(manager: &TokenizerManager) {
     manager.register(BIGRAM, BigramTokenizer);
     manager.register(WORDS, WordTokenizer);
+    manager.register(EDGE, EdgeTokenizer);
+}
+
+/// Tokenizes a boundary window `left EDGE_MARK right` into the pairs of `left + right` at
+/// sequential positions, the pair straddling the boundary prefixed with [`EDGE_MARK`]. A query
+/// matches it only through a variant whose marked pair is that one: only strings that cross.
+#[derive(Clone, Copy, Default)]
+pub struct EdgeTokenizer;
+
+impl Tokenizer for EdgeTokenizer {
+    type TokenStream<'a> = VecTokenStream;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
+        let (left, right) = text.split_once(EDGE_MARK).unwrap_or((text, ""));
+        let l = crate::chars::stream(left);
+        let r = crate::chars::stream(right);
+        let all: Vec<char> = l.iter().chain(r.iter()).copied().collect();
+        let tokens = all
+            .windows(2)
+            .enumerate()
+            .map(|(pos, w)| {
+                let mut s = String::with_capacity(12);
+                if pos + 1 == l.len() {
+                    s.push(EDGE_MARK);
+                }
+                s.push(w[0]);
+                s.push(w[1]);
+                Token {
+                    offset_from: 0,
+                    offset_to: text.len(),
+                    position: pos,
+                    text: s,
+                    position_length: 1,
+                }
+            })
+            .collect();
+        VecTokenStream { tokens, next: 0 }
+    }
+}
+
+/// The phrases a string must match in an edge field: one per place the boundary could fall
+/// inside it (its pairs with pair `j` marked). Empty for strings that cannot cross.
+pub fn edge_variants(query: &str) -> Vec<Vec<String>> {
+    let grams = grams(query);
+    if grams.is_empty() || grams[0].chars().count() < 2 {
+        return Vec::new();
+    }
+    (0..grams.len())
+        .map(|j| {
+            let mut v = grams.clone();
+            v[j] = format!("{EDGE_MARK}{}", v[j]);
+            v
+        })
+        .collect()
 }
 
 /// Tokens computed up front and replayed.
@@ -162,6 +221,23 @@ mod tests {
         assert_eq!(grams("作 风建设"), vec!["作风", "风建", "建设"]);
         assert_eq!(grams(" 风 "), vec!["风"]);
         assert!(grams("  ").is_empty());
+    }
+
+    #[test]
+    fn edges_match_only_crossing_strings() {
+        let t = tokens(&mut EdgeTokenizer, &format!("甲乙{EDGE_MARK}丙丁"));
+        assert_eq!(
+            t,
+            vec![
+                ("甲乙".into(), 0),
+                (format!("{EDGE_MARK}乙丙"), 1),
+                ("丙丁".into(), 2)
+            ]
+        );
+        let v = edge_variants("乙丙丁");
+        assert_eq!(v.len(), 2);
+        assert_eq!(v[0], vec![format!("{EDGE_MARK}乙丙"), "丙丁".to_string()]);
+        assert!(edge_variants("乙").is_empty());
     }
 
     #[test]

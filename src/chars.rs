@@ -40,13 +40,33 @@ pub fn is_cjk_punct(c: char) -> bool {
     matches!(c, '\u{3000}'..='\u{303F}' | '\u{FF00}'..='\u{FFEF}' | '“' | '”' | '‘' | '’' | '…' | '—' | '·')
 }
 
-/// Characters that carry no text: whitespace, zero-width marks, BOM, soft hyphen, controls.
+/// Characters that carry no searchable text: whitespace, zero-width marks, BOM, soft hyphen,
+/// controls, and quotation and book-title marks — a clerk types 五型政府 for “五型”政府 and
+/// 信访条例 for 《信访条例》.
 pub fn is_ignorable(c: char) -> bool {
     c.is_whitespace()
         || c.is_control()
         || matches!(
             c,
-            '\u{200B}'..='\u{200F}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}'
+            '\u{200B}'
+                ..='\u{200F}'
+                    | '\u{2060}'
+                    | '\u{FEFF}'
+                    | '\u{00AD}'
+                    | '“'
+                    | '”'
+                    | '‘'
+                    | '’'
+                    | '"'
+                    | '＂'
+                    | '「'
+                    | '」'
+                    | '『'
+                    | '』'
+                    | '《'
+                    | '》'
+                    | '〈'
+                    | '〉'
         )
 }
 
@@ -128,6 +148,7 @@ mod tests {
         assert_eq!(fold('中'), '中');
         assert_eq!(stream("國務院辦公廳關於"), stream("国务院办公厅关于"));
         assert_eq!(fold('赣'), '赣');
+        assert_eq!(stream("“五型”政府《信访条例》"), stream("五型政府信访条例"));
     }
 
     #[test]

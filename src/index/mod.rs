@@ -22,7 +22,7 @@ use crate::ingest::{meta, Document, Kind};
 use crate::lexicon;
 
 /// Bumped whenever the schema or analysis changes: an index of another version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// The five 五型 categories, in their canonical order (category code = position + 1).
 pub const CATEGORIES: [&str; 5] = ["忠诚型", "创新型", "担当型", "服务型", "过硬型"];
@@ -40,6 +40,8 @@ pub struct Fields {
     pub title_bi: Field,
     pub header_bi: Field,
     pub issuer_bi: Field,
+    /// The boundaries before \[0\] and after \[1\] the article (`analysis::EdgeTokenizer`).
+    pub edge: [Field; 2],
     /// Word channel, for ranking.
     pub title_w: Field,
     pub text_w: Field,
@@ -68,6 +70,7 @@ impl Fields {
         };
         let bigram = channel(analysis::BIGRAM, IndexRecordOption::WithFreqsAndPositions);
         let words = channel(analysis::WORDS, IndexRecordOption::WithFreqsAndPositions);
+        let edge = channel(analysis::EDGE, IndexRecordOption::WithFreqsAndPositions);
         let key = STRING | FAST;
         let fields = Fields {
             id: b.add_text_field("id", STRING),
@@ -79,6 +82,10 @@ impl Fields {
             title_bi: b.add_text_field("title_bi", bigram.clone()),
             header_bi: b.add_text_field("header_bi", bigram.clone()),
             issuer_bi: b.add_text_field("issuer_bi", bigram),
+            edge: [
+                b.add_text_field("edge_before", edge.clone()),
+                b.add_text_field("edge_after", edge),
+            ],
             title_w: b.add_text_field("title_w", words.clone()),
             text_w: b.add_text_field("text_w", words.clone()),
             lead_w: b.add_text_field("lead_w", words),
@@ -228,6 +235,14 @@ pub fn to_tantivy(f: &Fields, doc: &Document, fingerprint: &str) -> Vec<TantivyD
                 t.add_text(f.bi, v);
             }
             t.add_text(f.title_bi, &a.title);
+            for (k, edge) in a.edges.iter().enumerate() {
+                if let Some(e) = edge {
+                    t.add_text(
+                        f.edge[k],
+                        format!("{}{}{}", e.left, analysis::EDGE_MARK, e.right),
+                    );
+                }
+            }
             for v in &doc.header_values {
                 t.add_text(f.header_bi, v);
             }

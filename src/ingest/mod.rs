@@ -3,10 +3,10 @@
 //! Stages: [`text`] decodes and normalises lines, [`meta`] reads kind/title/date/文号/期号/issuer,
 //! [`structure`] splits header from articles, [`place`] attributes each article to a locality.
 //!
-//! Nothing searchable is lost: every article and header part also carries its *match
-//! values* — the cleaned text plus the raw source span (when markup was removed), each extended
-//! by the next few characters of the file, so that any short string of the file, even one
-//! crossing a part boundary, lies whole inside some part.
+//! Nothing searchable is lost: every article and header part carries its *match values* — its
+//! raw source span plus any line that markup removal changed — and each article the part
+//! boundaries next to it ([`Edge`]), so that a short string crossing from one part into the next
+//! is still found, in the article it runs into, and nowhere else.
 
 pub mod meta;
 pub mod place;
@@ -22,8 +22,9 @@ pub use meta::Kind;
 use crate::chars::{is_ignorable, stream};
 use crate::lexicon;
 
-/// Longest query string (in characters) guaranteed to be found across part boundaries, minus one.
-const OVERLAP: usize = 7;
+/// Characters on each side of a part boundary kept for strings that cross it: any string of up
+/// to `EDGE + 1` characters crossing a boundary lies inside its window.
+pub const EDGE: usize = 7;
 
 /// File extensions read by this version.
 pub const EXTENSIONS: &[&str] = &["txt", "md", "markdown", "text"];
@@ -46,6 +47,17 @@ pub struct Article {
     /// Match values for the bigram channel (see the module doc).
     #[serde(skip)]
     pub match_values: Vec<String>,
+    /// The part boundaries just before and just after this article (see [`Edge`]).
+    #[serde(skip)]
+    pub edges: [Option<Edge>; 2],
+}
+
+/// A boundary between two parts of a file: the last [`EDGE`] characters before it and the first
+/// after it. A string found in the window but in neither side crosses the boundary.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Edge {
+    pub left: String,
+    pub right: String,
 }
 
 /// One source file, understood.
@@ -152,11 +164,11 @@ pub fn parse(source: &str, src: &str) -> Document {
             .and_then(|d| d[..4].parse::<u32>().ok())
             .is_none_or(|y| y >= 2018);
 
-    let values = match_values(src, &lines, &parts);
+    let (values, edges) = match_values(src, &lines, &parts);
     let mut articles = Vec::new();
     let mut header = Vec::new();
     let mut header_values = Vec::new();
-    for (part, vals) in parts.iter().zip(values) {
+    for ((part, vals), edges) in parts.iter().zip(values).zip(edges) {
         let part_lines = &lines[part.first..part.end];
         let Some(shape) = &part.article else {
             header.extend(part_lines.iter().map(|l| l.text.clone()));
@@ -187,6 +199,7 @@ pub fn parse(source: &str, src: &str) -> Document {
             category_evidence,
             region_id,
             match_values: vals,
+            edges,
         });
     }
     let unit = doc_region.and_then(|id| g.get(id));
@@ -356,37 +369,85 @@ fn categorize(title: &str, text: &str) -> (Vec<String>, Vec<String>) {
     (cats, evidence)
 }
 
-/// Match values per part: the raw source span (whitespace aside, so text broken across lines
-/// still matches) extended by the next [`OVERLAP`] characters of the file, plus each cleaned
-/// line whose text differs from its source beyond whitespace (markup removed), as a value of
-/// its own. tantivy leaves a position gap between values, so no adjacency is invented.
-fn match_values(src: &str, lines: &[text::Line], parts: &[structure::Part]) -> Vec<Vec<String>> {
-    let bounds: Vec<usize> = parts
+/// The raw text of `s` up to its first `n` searchable characters.
+fn head(s: &str, n: usize) -> &str {
+    let mut count = 0;
+    for (i, c) in s.char_indices() {
+        if !is_ignorable(c) {
+            if count == n {
+                return &s[..i];
+            }
+            count += 1;
+        }
+    }
+    s
+}
+
+/// The raw text of `s` from its last `n` searchable characters.
+fn tail(s: &str, n: usize) -> &str {
+    let mut count = 0;
+    for (i, c) in s.char_indices().rev() {
+        if !is_ignorable(c) {
+            count += 1;
+            if count == n {
+                return &s[i..];
+            }
+        }
+    }
+    s
+}
+
+/// Match values per part — the raw source span (whitespace aside, so text broken across lines
+/// still matches) and each cleaned line whose text differs from its source beyond whitespace
+/// (markup removed), as a value of its own (tantivy leaves a position gap between values, so no
+/// adjacency is invented) — and the boundaries each article touches. Consecutive header parts
+/// are one span: their boundary is inside the header.
+fn match_values(
+    src: &str,
+    lines: &[text::Line],
+    parts: &[structure::Part],
+) -> (Vec<Vec<String>>, Vec<[Option<Edge>; 2]>) {
+    let starts: Vec<usize> = parts
         .iter()
         .enumerate()
         .map(|(i, p)| if i == 0 { 0 } else { lines[p.first].start })
         .chain(std::iter::once(src.len()))
         .collect();
-    let head_chars = |s: &str| -> String {
-        s.chars()
-            .filter(|c| !is_ignorable(*c))
-            .take(OVERLAP)
-            .collect()
+    let is_header = |i: usize| parts[i].article.is_none();
+    // A header run's span reaches to the next article.
+    let span = |i: usize| -> &str {
+        let mut end = i + 1;
+        while is_header(i) && end < parts.len() && is_header(end) {
+            end += 1;
+        }
+        &src[starts[i]..starts[end]]
     };
-    parts
-        .iter()
-        .enumerate()
-        .map(|(i, part)| {
-            let raw = &src[bounds[i]..bounds[i + 1]];
-            let mut vals = vec![format!("{raw}{}", head_chars(&src[bounds[i + 1]..]))];
-            for line in &lines[part.first..part.end] {
-                if stream(&line.text) != stream(&src[line.start..line.end]) {
-                    vals.push(line.text.clone());
-                }
+    let mut values = Vec::with_capacity(parts.len());
+    let mut edges: Vec<[Option<Edge>; 2]> = vec![[None, None]; parts.len()];
+    for (i, part) in parts.iter().enumerate() {
+        let mut vals = Vec::new();
+        if !(i > 0 && is_header(i) && is_header(i - 1)) {
+            vals.push(span(i).to_string());
+        }
+        for line in &lines[part.first..part.end] {
+            if stream(&line.text) != stream(&src[line.start..line.end]) {
+                vals.push(line.text.clone());
             }
-            vals
-        })
-        .collect()
+        }
+        values.push(vals);
+        if i + 1 < parts.len() && !(is_header(i) && is_header(i + 1)) {
+            let edge = Edge {
+                left: tail(&src[starts[i]..starts[i + 1]], EDGE).to_string(),
+                right: head(span(i + 1), EDGE).to_string(),
+            };
+            if !is_header(i + 1) {
+                edges[i + 1][0] = Some(edge);
+            } else {
+                edges[i][1] = Some(edge);
+            }
+        }
+    }
+    (values, edges)
 }
 
 #[cfg(test)]
@@ -398,12 +459,18 @@ mod tests {
         let src = "# 简报\n\n第 3 期\n\n**一是建实机制。**建立完善“四个一”\n\n## 【工作动态】\n\n**瑞金市**推出“政务快递”服务。\n";
         let d = parse("x.md", src);
         let whole: Vec<char> = stream(src);
+        let windows = d
+            .articles
+            .iter()
+            .flat_map(|a| a.edges.iter().flatten())
+            .map(|e| format!("{}{}", e.left, e.right));
         let values: Vec<Vec<char>> = d
             .articles
             .iter()
-            .flat_map(|a| a.match_values.iter())
-            .chain(d.header_values.iter())
-            .map(|v| stream(v))
+            .flat_map(|a| a.match_values.iter().cloned())
+            .chain(d.header_values.iter().cloned())
+            .chain(windows)
+            .map(|v| stream(&v))
             .collect();
         for len in 1..=8 {
             for start in 0..whole.len().saturating_sub(len) {

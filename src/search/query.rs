@@ -10,8 +10,8 @@
 use std::ops::Bound;
 
 use tantivy::query::{
-    BooleanQuery, BoostQuery, EmptyQuery, InvertedIndexRangeQuery, Occur, PhraseQuery, Query,
-    TermQuery,
+    BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, InvertedIndexRangeQuery, Occur,
+    PhraseQuery, Query, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::Term;
@@ -176,6 +176,45 @@ pub fn parse(q: &str) -> Parsed {
     parsed
 }
 
+/// Articles where `text` occurs: in the article (scored a little), in its document's header
+/// (scored very little), or across one of its boundaries (see `ingest::Edge`).
+pub fn matches(f: &Fields, text: &str) -> Box<dyn Query> {
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![
+        (
+            Occur::Should,
+            Box::new(BoostQuery::new(occurs(f.bi, text), BIGRAM_BOOST)),
+        ),
+        (
+            Occur::Should,
+            Box::new(BoostQuery::new(occurs(f.header_bi, text), HEADER_BOOST)),
+        ),
+    ];
+    // A string crossing into or out of the article: one phrase per place the boundary could fall.
+    let variants = analysis::edge_variants(text);
+    // A window holds EDGE characters on each side: longer strings cannot be inside it.
+    let fits = variants
+        .first()
+        .is_some_and(|v| v.len() < 2 * crate::ingest::EDGE);
+    for field in f.edge.into_iter().filter(|_| fits) {
+        for variant in &variants {
+            let terms: Vec<Term> = variant
+                .iter()
+                .map(|g| Term::from_field_text(field, g))
+                .collect();
+            let q: Box<dyn Query> = if terms.len() == 1 {
+                Box::new(TermQuery::new(terms[0].clone(), IndexRecordOption::Basic))
+            } else {
+                Box::new(PhraseQuery::new(terms))
+            };
+            clauses.push((
+                Occur::Should,
+                Box::new(ConstScoreQuery::new(q, HEADER_BOOST)),
+            ));
+        }
+    }
+    Box::new(BooleanQuery::new(clauses))
+}
+
 /// The query matching where `text` occurs exactly in `field` (a bigram-channel field).
 pub fn occurs(field: Field, text: &str) -> Box<dyn Query> {
     let grams = analysis::grams(text);
@@ -204,14 +243,17 @@ pub fn occurs(field: Field, text: &str) -> Box<dyn Query> {
 
 /// Weight of a word match in the title relative to the text.
 const TITLE_WORD_BOOST: f32 = 3.0;
-/// Weight of the whole term appearing in the title.
-const TITLE_PHRASE_BOOST: f32 = 4.0;
+/// Score for the whole term appearing in the title (constant: a phrase's BM25 would grow with
+/// its length, letting a long synonym outweigh the term as typed).
+const TITLE_PHRASE_SCORE: f32 = 8.0;
 /// Weight of the bigram channel's own score (it only decides ties among word scores).
 const BIGRAM_BOOST: f32 = 0.3;
+/// Weight of a match in the document header or across a boundary.
+const HEADER_BOOST: f32 = 0.05;
 /// Weight of a word in the article's lead sentence.
 const LEAD_WORD_BOOST: f32 = 1.5;
 /// Weight of a synonym relative to the term as typed.
-const EXPANSION_BOOST: f32 = 0.4;
+const EXPANSION_BOOST: f32 = 0.25;
 /// Bonus for two query terms within this many characters of each other.
 const NEAR_SLOP: u32 = 30;
 const NEAR_BOOST: f32 = 2.0;
@@ -230,21 +272,12 @@ fn literal_query(f: &Fields, atom: &Atom) -> Box<dyn Query> {
     if atom.title_only {
         return title_match;
     }
-    let must: Box<dyn Query> = Box::new(BooleanQuery::new(vec![
-        (
-            Occur::Should,
-            Box::new(BoostQuery::new(occurs(f.bi, &atom.text), BIGRAM_BOOST)) as Box<dyn Query>,
-        ),
-        (
-            Occur::Should,
-            Box::new(BoostQuery::new(occurs(f.header_bi, &atom.text), 0.05)),
-        ),
-    ]));
+    let must = matches(f, &atom.text);
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![
         (Occur::Must, must),
         (
             Occur::Should,
-            Box::new(BoostQuery::new(title_match, TITLE_PHRASE_BOOST)),
+            Box::new(ConstScoreQuery::new(title_match, TITLE_PHRASE_SCORE)),
         ),
     ];
     let mut seen = Vec::new();
@@ -323,10 +356,7 @@ pub fn build(f: &Fields, parsed: &Parsed, filters: Vec<Box<dyn Query>>) -> Box<d
         let q: Box<dyn Query> = if atom.title_only {
             occurs(f.title_bi, &atom.text)
         } else {
-            Box::new(BooleanQuery::new(vec![
-                (Occur::Should, occurs(f.bi, &atom.text)),
-                (Occur::Should, occurs(f.header_bi, &atom.text)),
-            ]))
+            matches(f, &atom.text)
         };
         clauses.push((Occur::MustNot, q));
     }
