@@ -6,7 +6,7 @@
 
 use std::sync::atomic::Ordering;
 
-use axum::extract::rejection::QueryRejection;
+use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::{header, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -61,6 +61,7 @@ pub fn app(state: AppState) -> Router {
         .route("/api/search", get(search))
         .route("/api/documents/{doc_id}", get(document))
         .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
         .layer(cors)
         .layer(TraceLayer::new_for_http())
         .with_state(state)
@@ -72,24 +73,21 @@ async fn health(State(s): State<AppState>) -> Response {
         Ok(c) => c,
         Err(e) => return Error::Internal(e.into()).into_response(),
     };
-    let (pending, failed, last_commit, ready) = match &s.writer {
+    let list = |m: &std::sync::Mutex<std::collections::BTreeMap<String, String>>| -> Vec<serde_json::Value> {
+        m.lock().unwrap().iter().map(|(source, reason)| json!({"source": source, "reason": reason})).collect()
+    };
+    let (pending, failed, skipped, last_commit, ready) = match &s.writer {
         Some(w) => {
             let st = &w.status;
-            let failed: Vec<_> = st
-                .failed
-                .lock()
-                .unwrap()
-                .iter()
-                .map(|(source, reason)| json!({"source": source, "reason": reason}))
-                .collect();
             (
                 st.pending.load(Ordering::SeqCst),
-                failed,
+                list(&st.failed),
+                list(&st.skipped),
                 st.last_commit.lock().unwrap().clone(),
                 st.ready.load(Ordering::SeqCst),
             )
         }
-        None => (0, Vec::new(), None, true),
+        None => (0, Vec::new(), Vec::new(), None, true),
     };
     Json(json!({
         "status": "ok",
@@ -97,6 +95,7 @@ async fn health(State(s): State<AppState>) -> Response {
         "articles": articles,
         "pending": pending,
         "failed": failed,
+        "skipped": skipped,
         "last_commit": last_commit,
         "ready": ready,
     }))
@@ -119,8 +118,9 @@ async fn search(
 
 async fn document(
     State(s): State<AppState>,
-    Path(doc_id): Path<String>,
+    doc_id: Result<Path<String>, PathRejection>,
 ) -> Result<Response, Error> {
+    let Path(doc_id) = doc_id.map_err(|_| Error::NotFound("no such document".into()))?;
     if doc_id.len() > 64 || !doc_id.chars().all(|c| c.is_ascii_alphanumeric()) {
         return Err(Error::NotFound(format!("no document with id {doc_id:?}")));
     }
@@ -129,6 +129,11 @@ async fn document(
         .await
         .map_err(|e| Error::Internal(e.into()))??;
     Ok(Json(doc).into_response())
+}
+
+async fn method_not_allowed() -> Response {
+    let body = json!({"error": {"code": "method_not_allowed", "message": "only GET is supported on this route"}});
+    (StatusCode::METHOD_NOT_ALLOWED, Json(body)).into_response()
 }
 
 async fn not_found() -> Error {

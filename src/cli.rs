@@ -44,6 +44,9 @@ enum Command {
         /// Files to read.
         #[arg(required = true)]
         files: Vec<PathBuf>,
+        /// The docs folder: a file inside it gets the same `source` and `doc_id` as in the server.
+        #[arg(long, default_value = "seeds")]
+        docs: PathBuf,
     },
 }
 
@@ -71,7 +74,8 @@ struct ServeArgs {
 
 #[derive(Args, Debug)]
 struct SearchArgs {
-    /// The query (whitespace = AND, "phrase", -exclude, A OR B, title:词).
+    /// The query (whitespace = AND, "phrase", -exclude, A OR B, title:词); quote it as one
+    /// argument when it holds an exclusion: `zhengsou search "十县百乡 -章贡区"`.
     query: Vec<String>,
     #[arg(long, default_value = "index")]
     index: PathBuf,
@@ -143,9 +147,9 @@ pub fn main() -> ExitCode {
             init_logging("warn");
             search(*a)
         }
-        Command::Inspect { files } => {
+        Command::Inspect { files, docs } => {
             init_logging("warn");
-            inspect(&files)
+            inspect(&files, &docs)
         }
     };
     match result {
@@ -177,7 +181,18 @@ fn open_writer(p: &Paths) -> anyhow::Result<(Engine, Writer, PathBuf)> {
     let root = docs_root(&p.docs)?;
     let (idx, fields) = index::open(&p.index)?;
     let engine = Engine::new(idx.clone(), fields)?;
-    let writer = Writer::spawn(idx, fields, engine.reader.clone(), root.clone())?;
+    let writer = Writer::spawn(idx, fields, engine.reader.clone(), root.clone()).map_err(|e| {
+        if e.downcast_ref::<tantivy::TantivyError>()
+            .is_some_and(|t| matches!(t, tantivy::TantivyError::LockFailure(..)))
+        {
+            anyhow::anyhow!(
+                "the index at {} is in use by another zhengsou process (a running `serve`?)",
+                p.index.display()
+            )
+        } else {
+            e
+        }
+    })?;
     Ok((engine, writer, root))
 }
 
@@ -186,7 +201,12 @@ fn serve(a: ServeArgs) -> anyhow::Result<ExitCode> {
     // Load the dictionary and gazetteer off the request path, so the first search is not slow.
     std::thread::spawn(|| crate::analysis::words("预热"));
     let (engine, writer, root) = open_writer(&a.paths)?;
-    let poll = a.poll.map(Duration::from_secs_f64);
+    let poll = match a.poll {
+        Some(p) if !(0.1..=86_400.0).contains(&p) => {
+            bail!("--poll must be between 0.1 and 86400 seconds, got {p}")
+        }
+        p => p.map(Duration::from_secs_f64),
+    };
     // Watch first, then reconcile: nothing that changes in between is missed.
     let _watcher = watch::start(&root, writer.clone(), poll)?;
     writer.send(index::writer::Op::Reconcile);
@@ -311,19 +331,20 @@ fn search(a: SearchArgs) -> anyhow::Result<ExitCode> {
     }
     writeln!(out, "{} articles ({} ms)", resp.total, resp.took_ms)?;
     for (i, h) in resp.hits.iter().enumerate() {
-        let place = h.locality.as_deref().unwrap_or("—");
+        let place = h.meta.locality.as_deref().unwrap_or("—");
         let dept = h
+            .meta
             .department
             .as_deref()
             .map(|d| format!(" · {d}"))
             .unwrap_or_default();
-        writeln!(out, "\n{:>2}. {}", req.from + i + 1, h.title)?;
+        writeln!(out, "\n{:>2}. {}", req.from + i + 1, h.meta.title)?;
         writeln!(
             out,
             "    {place}{dept} · {} · {} [{}]",
-            h.date.as_deref().unwrap_or("日期不详"),
-            h.doc_title,
-            h.source
+            h.meta.date.as_deref().unwrap_or("日期不详"),
+            h.meta.doc_title,
+            h.meta.source
         )?;
         let plain = h
             .snippet
@@ -334,7 +355,7 @@ fn search(a: SearchArgs) -> anyhow::Result<ExitCode> {
         } else {
             h.snippet.replace("<mark>", "【").replace("</mark>", "】")
         };
-        writeln!(out, "    {}", unescape(&plain))?;
+        writeln!(out, "    {}", unescape(&plain).replace('\n', " "))?;
     }
     Ok(if resp.total == 0 {
         ExitCode::from(1)
@@ -351,11 +372,16 @@ fn unescape(s: &str) -> String {
         .replace("&amp;", "&")
 }
 
-fn inspect(files: &[PathBuf]) -> anyhow::Result<ExitCode> {
+fn inspect(files: &[PathBuf], docs: &Path) -> anyhow::Result<ExitCode> {
     let mut out = std::io::stdout().lock();
     let mut code = ExitCode::SUCCESS;
+    let root = docs.canonicalize().ok();
     for file in files {
-        let source = file.to_string_lossy().into_owned();
+        let inside = root
+            .as_ref()
+            .zip(file.canonicalize().ok())
+            .and_then(|(r, f)| index::writer::source_of(r, &f));
+        let source = inside.unwrap_or_else(|| file.to_string_lossy().into_owned());
         let value = match ingest::read_file(file, &source) {
             Ok(doc) => {
                 let mut v = serde_json::to_value(&doc)?;

@@ -67,6 +67,20 @@ const HISTORIC: &[(&str, &str)] = &[
     ("红谷滩新区", "360113"),
 ];
 
+/// Codes of abolished units → today's unit.
+const HISTORIC_CODES: &[(&str, &str)] = &[
+    ("360782", "360703"),
+    ("360122", "360112"),
+    ("361122", "361103"),
+    ("360427", "360483"),
+    ("360721", "360704"),
+    ("361029", "361003"),
+    ("360421", "360404"),
+    ("360622", "360603"),
+    ("361121", "361104"),
+    ("360727", "360783"),
+];
+
 /// Synthetic ids for zones without an NBS code live above every real code.
 const SYNTHETIC_BASE: u64 = 9_900_000_000;
 
@@ -161,6 +175,13 @@ impl Gazetteer {
         if let Some(idx) = g.units.iter().position(|u| u.name == "湾里管理局") {
             g.by_name.entry("湾里区".into()).or_default().push(idx);
             g.by_full.entry("湾里区".into()).or_default().push(idx);
+            g.by_full.entry("360105".into()).or_default().push(idx);
+        }
+        // Codes of abolished units, for filters typed from old documents.
+        for (old, new) in HISTORIC_CODES {
+            if let Some(&idx) = new.parse().ok().and_then(|id: u64| g.by_id.get(&id)) {
+                g.by_full.entry(old.to_string()).or_default().push(idx);
+            }
         }
         g
     }
@@ -172,7 +193,10 @@ impl Gazetteer {
             self.by_name.entry(unit.name.clone()).or_default().push(idx);
         }
         self.by_full.entry(unit.name.clone()).or_default().push(idx);
-        self.by_full.entry(unit.code.clone()).or_default().push(idx);
+        // A zone showing its county's code is found by that code through the county.
+        if unit.id.to_string() == unit.code {
+            self.by_full.entry(unit.code.clone()).or_default().push(idx);
+        }
         self.units.push(unit);
         idx
     }

@@ -82,7 +82,8 @@ fn judged_queries_ndcg_and_mrr() {
         let grade_of = |h: &zhengsou::search::Hit| {
             js.iter()
                 .filter(|j| {
-                    h.source.starts_with(&format!("{}_", j.seed)) && h.title.contains(&j.title)
+                    h.meta.source.starts_with(&format!("{}_", j.seed))
+                        && h.meta.title.contains(&j.title)
                 })
                 .map(|j| j.grade)
                 .max()
@@ -114,7 +115,11 @@ fn judged_queries_ndcg_and_mrr() {
             "{q:<14} nDCG@10 {ndcg:.3}  RR {rr:.2}  top: {}\n",
             resp.hits
                 .first()
-                .map(|h| format!("{} {}", &h.source[..h.source.len().min(8)], h.title))
+                .map(|h| format!(
+                    "{} {}",
+                    &h.meta.source[..h.meta.source.len().min(8)],
+                    h.meta.title
+                ))
                 .unwrap_or_default()
         ));
     }

@@ -153,7 +153,11 @@ impl Corpus {
                 .engine
                 .search(&Request::from_params(&params).unwrap())
                 .unwrap();
-            out.extend(resp.hits.iter().map(|h| (h.source.clone(), h.id.clone())));
+            out.extend(
+                resp.hits
+                    .iter()
+                    .map(|h| (h.meta.source.clone(), h.meta.id.clone())),
+            );
             from += 100;
             if from >= resp.total || from + 100 > 10_000 {
                 return out;

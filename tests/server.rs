@@ -229,6 +229,19 @@ fn query_syntax() {
     // Full-width and half-width, upper and lower case, are the same.
     assert_eq!(total("ＥＭＳ"), total("ems"));
     assert!(total("EMS") >= 1);
+    // Article level: a term at the start of one article matches that article only (never its
+    // neighbours, never every article of the bulletin).
+    assert_eq!(total("发改委"), 1);
+    assert_eq!(total("信访局"), 1);
+    assert_eq!(total("瑞金市推出"), 1);
+    assert!(total("十县百乡 -章贡区") >= 3);
+    // Quotation marks are not typed: 五型政府 finds “五型”政府, 信访条例 finds 《信访条例》.
+    assert!(total("五型政府建设工作要点") >= 1);
+    assert!(total("放管服改革") >= 1);
+    assert!(total("信访条例") >= 1);
+    // title:"…" and -"…" keep their prefix.
+    assert!(total("title:\"政务 公开\"") >= 2);
+    assert_eq!(total("十县百乡 -\"章贡区\""), total("十县百乡 -章贡区"));
     // Header lines (masthead, 来源) are searchable.
     assert!(total("第15期") >= 1);
     assert!(total("访问量") >= 1);
@@ -274,6 +287,9 @@ fn bad_parameters_are_400_json() {
         "category=勇敢型",
         "facets=maybe",
         "q=a&q=b",
+        "from=18446744073709551615&size=10",
+        "region=火星",
+        "date_from=2019-02-30",
     ] {
         let (status, v) = s.get(&format!("/api/search?{qs}"));
         assert_eq!(status, 400, "{qs}: {v}");
@@ -290,6 +306,26 @@ fn bad_parameters_are_400_json() {
     let (status, v) = s.get("/no/such/route");
     assert_eq!(status, 404);
     assert_eq!(v["error"]["code"], "not_found");
+    let (status, v) = s.get("/api/documents/%FF");
+    assert_eq!(status, 404, "{v}");
+    assert_eq!(v["error"]["code"], "not_found");
+    // Valid edge values are accepted.
+    assert_eq!(
+        s.get("/api/search?date_from=2020-02-29&facets=FALSE&snippets=off")
+            .0,
+        200
+    );
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .into();
+    let mut resp = agent
+        .post(&format!("{}/api/search", s.base))
+        .send("")
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 405);
+    let body: Value = serde_json::from_str(&resp.body_mut().read_to_string().unwrap()).unwrap();
+    assert_eq!(body["error"]["code"], "method_not_allowed");
 }
 
 #[test]
@@ -396,6 +432,28 @@ fn live_folder_changes() {
         "moved-out folder still indexed"
     );
     eprintln!("freshness: added {added:?}, edited {edited:?}, deleted {deleted:?}");
+
+    // The docs folder itself replaced: the index follows the new folder.
+    std::fs::remove_dir_all(ws.docs()).unwrap();
+    std::fs::create_dir_all(ws.docs()).unwrap();
+    std::fs::write(
+        ws.docs().join("new.txt"),
+        "新文件夹里的丑寅卯标记做法，效果很好。\n",
+    )
+    .unwrap();
+    assert!(
+        wait_until(PATIENCE, || count("丑寅卯标记") == 1),
+        "replaced folder not followed"
+    );
+    assert!(
+        wait_until(PATIENCE, || s.get("/api/health").1["documents"] == 1),
+        "old files still indexed"
+    );
+    std::fs::write(ws.docs().join("newer.txt"), "再写一个辰巳午标记做法。\n").unwrap();
+    assert!(
+        wait_until(PATIENCE, || count("辰巳午标记") == 1),
+        "new folder not watched"
+    );
 }
 
 /// Acceptance 5: a restart re-indexes nothing unchanged and serves at once.
@@ -612,5 +670,27 @@ fn cli_inspect_index_and_search() {
     );
     // Logs never reach stdout.
     assert!(!text.contains("INFO"));
+    // An exclusion inside the (quoted) query argument.
+    let out = std::process::Command::new(util::bin())
+        .args(["search", "十县百乡 -章贡区", "--json", "--index"])
+        .arg(ws.index())
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(v["total"].as_u64().unwrap() >= 3, "{v}");
+    // inspect with --docs gives the server's ids.
+    let out = std::process::Command::new(util::bin())
+        .arg("inspect")
+        .arg(ws.docs().join("004_dbf7095373e82926.txt"))
+        .arg("--docs")
+        .arg(ws.docs())
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["source"], "004_dbf7095373e82926.txt");
+    assert_eq!(
+        v["doc_id"],
+        zhengsou::ingest::doc_id("004_dbf7095373e82926.txt")
+    );
     let _ = Duration::ZERO;
 }

@@ -119,9 +119,18 @@ pub fn schema() -> (Schema, Fields) {
     Fields::build()
 }
 
-/// What a search hit shows, stored once per article.
+/// What a search hit shows, stored once per article (with the text, for snippets).
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct StoredHit {
+    #[serde(flatten)]
+    pub meta: HitMeta,
+    /// The article's text, for snippets.
+    pub text: String,
+}
+
+/// The fields of a hit: the article's own and its document's.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct HitMeta {
     pub id: String,
     pub doc_id: String,
     pub source: String,
@@ -137,8 +146,6 @@ pub struct StoredHit {
     pub region_code: Option<String>,
     pub department: Option<String>,
     pub categories: Vec<String>,
-    /// The article's text, for snippets.
-    pub text: String,
 }
 
 /// The lead of an article: its first sentence, at most 80 characters.
@@ -189,6 +196,12 @@ pub fn open(dir: &Path) -> anyhow::Result<(Index, Fields)> {
     let version_file = dir.join("zhengsou-version");
     let version = std::fs::read_to_string(&version_file).ok();
     let has_index = dir.join("meta.json").exists();
+    if has_index && version.is_none() {
+        anyhow::bail!(
+            "{} holds an index that zhengsou did not make (no zhengsou-version file); refusing to overwrite it",
+            dir.display()
+        );
+    }
     if has_index && version.as_deref().map(str::trim) != Some(&SCHEMA_VERSION.to_string()) {
         tracing::warn!(dir = %dir.display(), "index was built by another version; rebuilding it");
         for entry in std::fs::read_dir(dir)? {
@@ -248,6 +261,12 @@ pub fn to_tantivy(f: &Fields, doc: &Document, fingerprint: &str) -> Vec<TantivyD
             }
             if let Some(issuer) = &doc.issuer {
                 t.add_text(f.issuer_bi, issuer);
+                // 市“五型”…办公室 in 赣州市's bulletin is also 赣州市“五型”…办公室.
+                if let (Some(rest), Some(place)) =
+                    (issuer.strip_prefix(['市', '县', '区', '省']), &doc.locality)
+                {
+                    t.add_text(f.issuer_bi, format!("{place}{rest}"));
+                }
             }
             t.add_text(f.title_w, &a.title);
             t.add_text(f.text_w, &a.text);
@@ -272,7 +291,7 @@ pub fn to_tantivy(f: &Fields, doc: &Document, fingerprint: &str) -> Vec<TantivyD
                 }
             }
             t.add_u64(f.region_node, node.unwrap_or(0));
-            let hit = StoredHit {
+            let meta = HitMeta {
                 id: a.id.clone(),
                 doc_id: doc.doc_id.clone(),
                 source: doc.source.clone(),
@@ -288,6 +307,9 @@ pub fn to_tantivy(f: &Fields, doc: &Document, fingerprint: &str) -> Vec<TantivyD
                 region_code: a.region_code.clone(),
                 department: a.department.clone(),
                 categories: a.categories.clone(),
+            };
+            let hit = StoredHit {
+                meta,
                 text: a.text.clone(),
             };
             t.add_text(f.hit, serde_json::to_string(&hit).unwrap_or_default());

@@ -10,12 +10,14 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender, TryRecvError};
+use std::sync::mpsc::{self, Receiver, Sender, TryRecvError};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
+use std::ops::Bound;
 use tantivy::collector::Count;
-use tantivy::query::TermQuery;
+
+use tantivy::query::{InvertedIndexRangeQuery, TermQuery};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{Index, IndexReader, IndexWriter, Searcher, Term};
 
@@ -51,9 +53,10 @@ pub struct Status {
     pub bytes: AtomicU64,
     /// Files that could not be read: source → reason.
     pub failed: Mutex<BTreeMap<String, String>>,
+    /// Files of a type this version does not read: source → reason.
+    pub skipped: Mutex<BTreeMap<String, String>>,
     /// Time of the last commit, ISO 8601 UTC.
     pub last_commit: Mutex<Option<String>>,
-    pub commits: AtomicU64,
     /// True once the startup reconciliation has been committed.
     pub ready: AtomicBool,
 }
@@ -84,6 +87,7 @@ impl Writer {
             status: status.clone(),
             unsupported_logged: HashSet::new(),
             batch: Batch::default(),
+            reconcile_after_rollback: false,
         };
         std::thread::Builder::new()
             .name("zhengsou-writer".into())
@@ -126,6 +130,8 @@ struct Task {
     status: Arc<Status>,
     unsupported_logged: HashSet<PathBuf>,
     batch: Batch,
+    /// A commit failed and was rolled back: the folder must be compared again.
+    reconcile_after_rollback: bool,
 }
 
 /// Hidden files, editors' swap files and Office lock files are never documents.
@@ -233,37 +239,23 @@ pub fn indexed_sources(searcher: &Searcher) -> anyhow::Result<HashMap<String, St
 
 impl Task {
     fn run(mut self, rx: Receiver<Op>) {
-        loop {
-            let op = match self.batch.started {
-                None => match rx.recv() {
-                    Ok(op) => op,
-                    Err(_) => break,
-                },
-                Some(t0) => match rx.recv_timeout(COMMIT_INTERVAL.saturating_sub(t0.elapsed())) {
-                    Ok(op) => op,
-                    Err(RecvTimeoutError::Timeout) => {
-                        self.commit();
-                        continue;
-                    }
-                    Err(RecvTimeoutError::Disconnected) => break,
-                },
-            };
+        while let Ok(op) = rx.recv() {
             self.apply(op);
             // Drain what is already queued, but never hold a commit back for longer than the interval.
-            loop {
-                if self
-                    .batch
-                    .started
-                    .is_some_and(|t| t.elapsed() >= COMMIT_INTERVAL)
-                {
-                    break;
-                }
+            while self
+                .batch
+                .started
+                .is_none_or(|t| t.elapsed() < COMMIT_INTERVAL)
+            {
                 match rx.try_recv() {
                     Ok(op) => self.apply(op),
                     Err(TryRecvError::Empty) | Err(TryRecvError::Disconnected) => break,
                 }
             }
             self.commit();
+            if std::mem::take(&mut self.reconcile_after_rollback) {
+                self.reconcile_logged();
+            }
         }
         self.commit();
     }
@@ -318,17 +310,19 @@ impl Task {
             _ => return self.remove(path),
         };
         if !ingest::is_supported(path) {
-            if self.unsupported_logged.insert(path.to_path_buf()) {
-                tracing::info!(file = %source, "skipped: unsupported file type");
-            }
+            self.skip(path, &source);
             return;
         }
         self.status.bytes.fetch_add(meta.len(), Ordering::SeqCst);
         let result = std::fs::read(path)
             .map_err(ingest::IngestError::from)
             .and_then(|bytes| {
-                let doc = ingest::read_bytes(path, &source, &bytes)?;
-                Ok((doc, fingerprint(&meta, &bytes)))
+                // A bug in a parser must cost one file, not the writer.
+                let parsed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    ingest::read_bytes(path, &source, &bytes)
+                }))
+                .map_err(|_| ingest::IngestError::Panic)?;
+                Ok((parsed?, fingerprint(&meta, &bytes)))
             });
         self.delete_source(&source);
         match result {
@@ -354,17 +348,49 @@ impl Task {
         }
     }
 
+    /// Records (and logs once) a file of a type this version does not read.
+    fn skip(&mut self, path: &Path, source: &str) {
+        let ext = path
+            .extension()
+            .map(|e| e.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let reason = format!("unsupported file type .{ext} (this version reads .txt and .md)");
+        if self.unsupported_logged.insert(path.to_path_buf()) {
+            tracing::info!(file = %source, "skipped: {reason}");
+        }
+        self.status
+            .skipped
+            .lock()
+            .unwrap()
+            .insert(source.to_string(), reason);
+    }
+
     fn remove(&mut self, path: &Path) {
         let Some(source) = source_of(&self.root, path) else {
+            if path == self.root {
+                tracing::warn!("the docs folder itself was removed or moved");
+            }
             return;
         };
+        if is_ignored(Path::new(&source)) {
+            return;
+        }
+        self.status.skipped.lock().unwrap().remove(&source);
+        self.unsupported_logged.remove(path);
         if ingest::is_supported(path) {
             self.delete_source(&source);
             self.status.failed.lock().unwrap().remove(&source);
             self.batch.removed += 1;
-        } else {
-            // A folder (or an unknown name) went away: let the folder decide what remains.
-            self.reconcile_logged();
+        } else if path.extension().is_none() {
+            // Maybe a folder: everything indexed under it goes ("dir/" ..< "dir0", '0' follows '/').
+            let lower = Term::from_field_text(self.fields.source, &format!("{source}/"));
+            let upper = Term::from_field_text(self.fields.source, &format!("{source}0"));
+            let under =
+                InvertedIndexRangeQuery::new(Bound::Included(lower), Bound::Excluded(upper));
+            if let Err(e) = self.writer.delete_query(Box::new(under)) {
+                tracing::error!(folder = %source, "cannot remove the files under a removed folder: {e}");
+            }
+            self.touch();
         }
     }
 
@@ -401,9 +427,7 @@ impl Task {
                 continue;
             };
             if !ingest::is_supported(path) {
-                if self.unsupported_logged.insert(path.to_path_buf()) {
-                    tracing::info!(file = %source, "skipped: unsupported file type");
-                }
+                self.skip(path, &source);
                 continue;
             }
             let key = entry.metadata().map(|m| stat_key(&m)).unwrap_or_default();
@@ -464,7 +488,6 @@ impl Task {
                         tracing::error!("cannot reload the index reader: {e}");
                     }
                     *self.status.last_commit.lock().unwrap() = Some(now_iso());
-                    self.status.commits.fetch_add(1, Ordering::SeqCst);
                     tracing::info!(
                         upserted = self.batch.upserted,
                         removed = self.batch.removed,
@@ -474,8 +497,11 @@ impl Task {
                     );
                 }
                 Err(e) => {
-                    tracing::error!("commit failed: {e}; rolling back");
+                    tracing::error!(
+                        "commit failed: {e}; rolling back and reconciling the folder again"
+                    );
                     let _ = self.writer.rollback();
+                    self.reconcile_after_rollback = true;
                 }
             }
         }

@@ -54,7 +54,7 @@ static ISSUE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"第\s*([0-9]{1,5}|[一二三四五六七八九十百〇零]{1,6})\s*期").unwrap()
 });
 static NUMBER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"([\p{Han}]{1,12}?)\s*[〔\[［【(（]\s*((?:19|20)[0-9]{2})\s*[〕\]］】)）]\s*第?\s*([0-9]{1,5})\s*([号號])").unwrap()
+    Regex::new(r"([\p{Han}]{1,12}?)\s*[〔\[［【(（﹝｛{]\s*((?:19|20)[0-9]{2})\s*[〕\]］】)）﹞｝}]\s*第?\s*([0-9]{1,5})\s*([号號])").unwrap()
 });
 static DATE_NUM: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"((?:19|20)[0-9]{2})\s*(?:年\s*([0-9]{1,2})\s*月\s*([0-9]{1,2})\s*日|[-/.]([0-9]{1,2})[-/.]([0-9]{1,2})(?:[^0-9]|$))").unwrap()

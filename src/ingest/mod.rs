@@ -94,6 +94,8 @@ pub enum IngestError {
     Decode(#[from] text::DecodeError),
     #[error("cannot read: {0}")]
     Io(#[from] std::io::Error),
+    #[error("internal error while reading this file (please report it)")]
+    Panic,
 }
 
 /// The stable, URL-safe id of a document: derived from its path relative to the docs folder.
@@ -111,10 +113,6 @@ pub fn is_supported(path: &Path) -> bool {
 
 /// Reads and parses one file. `source` is its path relative to the docs folder.
 pub fn read_file(path: &Path, source: &str) -> Result<Document, IngestError> {
-    if !is_supported(path) {
-        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
-        return Err(IngestError::Unsupported(format!(".{ext}")));
-    }
     read_bytes(path, source, &std::fs::read(path)?)
 }
 
@@ -227,7 +225,13 @@ pub fn parse(source: &str, src: &str) -> Document {
 /// named at the title's start (belonging to the issuing government), its lead sentence's
 /// place, or else the document's own place.
 fn attribute(title: &str, text: &str, doc_region: Option<u64>) -> (Option<u64>, Option<String>) {
-    if let Some((_, dept)) = place::bare_department(title) {
+    if let Some((prefix, dept)) = place::bare_department(title) {
+        // 市信访局 in a city's bulletin is the city's own; 县医保局 there is some county's.
+        let dept = if place::prefix_matches_level(&prefix, doc_region) {
+            dept
+        } else {
+            format!("{prefix}{dept}")
+        };
         return (doc_region, Some(dept));
     }
     let in_title = place::mentions(title, doc_region);
@@ -236,7 +240,12 @@ fn attribute(title: &str, text: &str, doc_region: Option<u64>) -> (Option<u64>, 
         return (Some(m.id), dept);
     }
     let lead: String = text.chars().take_while(|&c| c != '。').take(120).collect();
-    if let Some((_, dept)) = place::bare_department(&lead) {
+    if let Some((prefix, dept)) = place::bare_department(&lead) {
+        let dept = if place::prefix_matches_level(&prefix, doc_region) {
+            dept
+        } else {
+            format!("{prefix}{dept}")
+        };
         return (doc_region, Some(dept));
     }
     let in_lead = place::mentions(&lead, doc_region);

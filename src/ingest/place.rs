@@ -49,18 +49,20 @@ pub fn mentions(text: &str, scope: Option<u64>) -> Vec<Mention> {
             continue;
         }
         let prev = out.last().map(|m| m.id);
+        let scope_line = scope.map(|s| g.ancestors(s)).unwrap_or_default();
         let best = cands
             .iter()
             .max_by_key(|u| {
                 let mut score = 0;
                 if prev.is_some_and(|p| g.is_within(u.id, p)) {
-                    score += 8;
+                    score += 100;
                 }
-                if scope.is_some_and(|s| g.is_within(u.id, s) || g.is_within(s, u.id)) {
-                    score += 4;
-                }
+                // The deeper the ancestor shared with the document's place, the likelier
+                // (新城镇 in a 于都县 bulletin: the one in 赣州市, not in 吉安市).
+                let line = g.ancestors(u.id);
+                score += 10 * line.iter().filter(|a| scope_line.contains(a)).count() as i32;
                 if u.code.starts_with("36") {
-                    score += 2;
+                    score += 5;
                 }
                 // Prefer the broader unit when nothing else decides (湖口 the county, not a town).
                 score * 10 - u.level as i32
@@ -102,11 +104,38 @@ static NAMED_DEPARTMENT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^([\p{Han}]{1,8}?(?:局|委员会|委|办公室|办|厅|中心|法院|检察院|署))").unwrap()
 });
 
+/// True when jieba reads `name` as a noun phrase (信访局, 行政审批局), not as a clause that
+/// happens to end in 办 or 局 (推行便民代办).
+fn is_noun_phrase(name: &str) -> bool {
+    let tags = lexicon::jieba().tag(name, false);
+    let (Some(first), Some(last)) = (tags.first(), tags.last()) else {
+        return false;
+    };
+    !["v", "d", "p", "c"]
+        .iter()
+        .any(|t| first.tag.starts_with(t))
+        && ["n", "j", "i"].iter().any(|t| last.tag.starts_with(t))
+}
+
 /// A department named at the start of a title: `市信访局让…` → (`市`, `信访局`). The bare
 /// prefix means the issuing government's own level.
 pub fn bare_department(title: &str) -> Option<(String, String)> {
     let c = BARE_DEPARTMENT.captures(title)?;
-    Some((c[1].to_string(), c[2].to_string()))
+    is_noun_phrase(&c[2]).then(|| (c[1].to_string(), c[2].to_string()))
+}
+
+/// True when a bare prefix (省/市/县/区) names the level of `region`.
+pub fn prefix_matches_level(prefix: &str, region: Option<u64>) -> bool {
+    let level = region
+        .and_then(|r| lexicon::gazetteer().get(r))
+        .map(|u| u.level);
+    matches!(
+        (prefix, level),
+        ("省", Some(Level::Province))
+            | ("市", Some(Level::City))
+            | ("县" | "区", Some(Level::County))
+            | ("区", Some(Level::Zone))
+    )
 }
 
 /// A department right after a place name: `赣州市公安局…` with the place token given.
@@ -120,8 +149,11 @@ pub fn named_department(title: &str, place_token: &str) -> Option<String> {
     let dept = c[1].to_string();
     // The government itself (江西省人民政府办公厅) is the issuer, not a department; and
     // department names are short (新城镇推进办… is not one).
-    (dept.chars().count() <= 7 && !dept.starts_with("人民政府") && !dept.starts_with("政府"))
-        .then_some(dept)
+    let ok = dept.chars().count() <= 7
+        && !dept.starts_with("人民政府")
+        && !dept.starts_with("政府")
+        && is_noun_phrase(&dept);
+    ok.then_some(dept)
 }
 
 #[cfg(test)]
@@ -151,6 +183,17 @@ mod tests {
     }
 
     #[test]
+    fn ambiguous_towns_follow_the_documents_city() {
+        let g = lexicon::gazetteer();
+        let m = mentions("新城镇推进政务公开", Some(360731));
+        assert_eq!(
+            g.get(m[0].id).unwrap().code,
+            "360723101",
+            "新城镇 of 大余县, in the same city as 于都县"
+        );
+    }
+
+    #[test]
     fn compounds_match_their_full_name_prefix() {
         assert_eq!(names("江西省人民政府办公厅文件", None), vec!["江西省"]);
     }
@@ -162,6 +205,13 @@ mod tests {
             Some(("市".into(), "信访局".into()))
         );
         assert_eq!(bare_department("章贡区践行“五型”要求"), None);
+        assert_eq!(named_department("新城镇推行便民代办服务", "新城镇"), None);
+        assert_eq!(
+            bare_department("市行政审批局试行“一链办理”改革")
+                .map(|d| d.1)
+                .as_deref(),
+            Some("行政审批局")
+        );
         assert_eq!(
             named_department("赣州市公安局推出", "赣州市").as_deref(),
             Some("公安局")

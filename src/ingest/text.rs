@@ -18,6 +18,8 @@ pub enum DecodeError {
     Empty,
     #[error("binary file ({0})")]
     Binary(String),
+    #[error("UTF-16 text is not supported yet")]
+    Utf16,
     #[error("not valid UTF-8 (invalid byte at offset {0}; GBK and other encodings are not supported yet)")]
     NotUtf8(usize),
 }
@@ -27,6 +29,9 @@ pub fn decode(bytes: &[u8]) -> Result<String, DecodeError> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(DecodeError::Empty);
+    }
+    if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
+        return Err(DecodeError::Utf16);
     }
     if let Some(pos) = bytes.iter().position(|&b| b == 0) {
         return Err(DecodeError::Binary(format!("NUL byte at offset {pos}")));
@@ -145,55 +150,109 @@ const CLOSERS: &[char] = &['”', '」', '』', '）', ')', '】', '》', '’']
 const CONTINUATION_START: &[char] = &[
     '，', '。', '、', '；', '：', '）', '”', '》', ',', ';', ')', '%',
 ];
+/// Bracket pairs whose balance tells whether a line ends inside a quotation or parenthesis.
+const PAIRS: [(char, char); 5] = [
+    ('“', '”'),
+    ('《', '》'),
+    ('（', '）'),
+    ('(', ')'),
+    ('【', '】'),
+];
+/// A logical line never grows beyond this many characters by joining (bounded work per line).
+const MAX_JOINED_CHARS: usize = 4000;
 
-fn unbalanced(s: &str) -> bool {
-    let count = |c: char| s.chars().filter(|&x| x == c).count();
-    count('“') > count('”')
-        || count('《') > count('》')
-        || count('（') > count('）')
-        || count('(') > count(')')
-        || count('【') > count('】')
+/// A logical line being built, with running counts so that each join is O(piece).
+struct Acc {
+    line: Line,
+    balance: [i32; 5],
+    prose: bool,
+    chars: usize,
 }
 
-fn ends_terminal(s: &str) -> bool {
-    match s.chars().last() {
-        Some(c) if TERMINAL.contains(&c) => true,
-        Some(c) if CLOSERS.contains(&c) => !unbalanced(s),
-        _ => false,
+impl Acc {
+    fn new(line: Line) -> Acc {
+        let mut acc = Acc {
+            line: Line {
+                text: String::new(),
+                ..line.clone()
+            },
+            balance: [0; 5],
+            prose: false,
+            chars: 0,
+        };
+        acc.push(&line.text);
+        acc
     }
-}
 
-fn long_prose(s: &str) -> bool {
-    s.chars().count() >= 24
-        && s.chars()
-            .any(|c| matches!(c, '，' | ',' | '、' | '；' | '。'))
-}
+    fn push(&mut self, piece: &str) {
+        let (last, first) = (self.line.text.chars().last(), piece.chars().next());
+        if last.is_some_and(|c| c.is_ascii_alphanumeric())
+            && first.is_some_and(|c| c.is_ascii_alphanumeric())
+        {
+            self.line.text.push(' ');
+        }
+        for c in piece.chars() {
+            for (k, (open, close)) in PAIRS.iter().enumerate() {
+                if c == *open {
+                    self.balance[k] += 1;
+                } else if c == *close {
+                    self.balance[k] -= 1;
+                }
+            }
+            self.prose |= matches!(c, '，' | ',' | '、' | '；' | '。');
+            self.chars += 1;
+        }
+        self.line.text.push_str(piece);
+    }
 
-/// True when the physical line `b` continues the sentence of `a` (a page or line break fell
-/// inside it). Headings, numbered items and 【markers】 always start a new line.
-fn continues(a: &Line, b: &Line) -> bool {
-    if a.heading > 0 || b.heading > 0 || is_numbered(&b.text) || b.bold_lead {
-        return false;
+    fn unbalanced(&self) -> bool {
+        self.balance.iter().any(|&b| b > 0)
     }
-    if b.text.starts_with(CONTINUATION_START) {
-        return true;
+
+    fn ends_terminal(&self) -> bool {
+        match self.line.text.chars().last() {
+            Some(c) if TERMINAL.contains(&c) => true,
+            Some(c) if CLOSERS.contains(&c) => !self.unbalanced(),
+            _ => false,
+        }
     }
-    !ends_terminal(&a.text) && (unbalanced(&a.text) || long_prose(&a.text))
+
+    /// True when the physical line `b` continues this line's sentence (a page or line break
+    /// fell inside it). Headings, numbered items and 【markers】 always start a new line.
+    fn continues_into(&self, b: &Line) -> bool {
+        if self.line.heading > 0
+            || b.heading > 0
+            || is_numbered(&b.text)
+            || b.bold_lead
+            || self.chars > MAX_JOINED_CHARS
+        {
+            return false;
+        }
+        if b.text.starts_with(CONTINUATION_START) {
+            return true;
+        }
+        !self.ends_terminal() && (self.unbalanced() || (self.chars >= 24 && self.prose))
+    }
 }
 
 fn join_broken(physical: Vec<Line>) -> Vec<Line> {
     let mut out: Vec<Line> = Vec::with_capacity(physical.len());
+    let mut acc: Option<Acc> = None;
     for line in physical {
-        if let Some(prev) = out.last_mut() {
-            if continues(prev, &line) {
-                let joined = format!("{}{}", prev.text, line.text);
-                prev.text = squeeze_spaces(&joined);
-                prev.end = line.end;
-                continue;
+        match &mut acc {
+            Some(a) if a.continues_into(&line) => {
+                a.push(&line.text);
+                a.line.end = line.end;
+            }
+            _ => {
+                if let Some(a) = acc.take() {
+                    out.push(a.line);
+                }
+                acc = Some(Acc::new(line));
             }
         }
-        out.push(line);
     }
+    out.extend(acc.map(|a| a.line));
     out
 }
 
@@ -229,6 +288,22 @@ mod tests {
         assert_eq!(
             &src[l[0].start..l[0].end],
             &src[..src.find("环境。").unwrap() + 9]
+        );
+    }
+
+    #[test]
+    fn joining_is_linear_and_bounded() {
+        // A long export with no sentence ends: joined lines stay bounded.
+        let src = "无标点的长行文字内容，继续\n".repeat(40_000);
+        let t0 = std::time::Instant::now();
+        let l = lines(&src);
+        assert!(l
+            .iter()
+            .all(|x| x.text.chars().count() <= MAX_JOINED_CHARS + 20));
+        assert!(
+            t0.elapsed() < std::time::Duration::from_secs(20),
+            "{:?}",
+            t0.elapsed()
         );
     }
 

@@ -17,7 +17,7 @@ use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{DocAddress, Index, IndexReader, Order, ReloadPolicy, TantivyDocument, Term};
 
 use crate::error::{Error, Result};
-use crate::index::{Fields, StoredHit, CATEGORIES};
+use crate::index::{Fields, HitMeta, StoredHit, CATEGORIES};
 use crate::ingest::{meta, Document, Kind};
 use crate::lexicon;
 
@@ -81,19 +81,6 @@ pub struct Filters {
     pub department: Option<String>,
 }
 
-impl Filters {
-    fn is_empty(&self) -> bool {
-        self.region.is_none()
-            && self.date_from.is_none()
-            && self.date_to.is_none()
-            && self.category.is_empty()
-            && self.kind.is_none()
-            && self.number.is_none()
-            && self.issuer.is_none()
-            && self.department.is_none()
-    }
-}
-
 fn bad(msg: impl Into<String>) -> Error {
     Error::BadRequest(msg.into())
 }
@@ -122,19 +109,28 @@ fn parse_date(name: &str, v: &str, end: bool) -> Result<u64> {
             num(parts[1], 1, 12).ok_or_else(err)?,
             if end { 31 } else { 1 },
         ),
-        3 => (
-            num(parts[1], 1, 12).ok_or_else(err)?,
-            num(parts[2], 1, 31).ok_or_else(err)?,
-        ),
+        3 => {
+            let m = num(parts[1], 1, 12).ok_or_else(err)?;
+            (m, num(parts[2], 1, days_in_month(y, m)).ok_or_else(err)?)
+        }
         _ => return Err(err()),
     };
     Ok(y * 10_000 + m * 100 + d)
 }
 
+fn days_in_month(y: u64, m: u64) -> u64 {
+    match m {
+        2 if (y.is_multiple_of(4) && !y.is_multiple_of(100)) || y.is_multiple_of(400) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
 fn parse_bool(name: &str, v: &Option<String>) -> Result<bool> {
-    match nonempty(v) {
-        None | Some("true") | Some("1") | Some("yes") => Ok(true),
-        Some("false") | Some("0") | Some("no") => Ok(false),
+    match nonempty(v).map(str::to_ascii_lowercase).as_deref() {
+        None | Some("true") | Some("1") | Some("yes") | Some("on") => Ok(true),
+        Some("false") | Some("0") | Some("no") | Some("off") => Ok(false),
         Some(o) => Err(bad(format!("{name} must be true or false, got {o:?}"))),
     }
 }
@@ -159,7 +155,7 @@ impl Request {
                 "size must be between 1 and {MAX_SIZE}, got {size}"
             )));
         }
-        if from + size > MAX_WINDOW {
+        if from.checked_add(size).is_none_or(|end| end > MAX_WINDOW) {
             return Err(bad(format!("from + size must be at most {MAX_WINDOW}")));
         }
         let mut f = Filters {
@@ -169,6 +165,13 @@ impl Request {
             department: nonempty(&p.department).map(str::to_string),
             ..Filters::default()
         };
+        if let Some(r) = &f.region {
+            if lexicon::gazetteer().resolve(r).is_empty() {
+                return Err(bad(format!(
+                    "unknown region {r:?}: give a name (江西省, 赣州市, 章贡区, 金龙镇) or a code (360702)"
+                )));
+            }
+        }
         if let Some(v) = nonempty(&p.date_from) {
             f.date_from = Some(parse_date("date_from", v, false)?);
         }
@@ -233,24 +236,11 @@ impl Request {
     }
 }
 
-/// One hit.
+/// One hit: the article's and its document's fields, a snippet and the score.
 #[derive(Debug, Serialize, Clone)]
 pub struct Hit {
-    pub id: String,
-    pub doc_id: String,
-    pub source: String,
-    pub title: String,
-    pub doc_title: String,
-    pub kind: Kind,
-    pub date: Option<String>,
-    pub issue: Option<u32>,
-    pub number: Option<String>,
-    pub issuer: Option<String>,
-    pub locality: Option<String>,
-    pub region: Option<String>,
-    pub region_code: Option<String>,
-    pub department: Option<String>,
-    pub categories: Vec<String>,
+    #[serde(flatten)]
+    pub meta: HitMeta,
     pub snippet: String,
     pub score: f32,
 }
@@ -349,18 +339,30 @@ impl Engine {
             out.push(query::occurs(fl.issuer_bi, i));
         }
         if let Some(d) = &f.department {
-            let bare = d.trim_start_matches(['省', '市', '县', '区']);
-            let mut qs = vec![Box::new(TermQuery::new(
-                Term::from_field_text(fl.department, d),
-                IndexRecordOption::Basic,
-            )) as Box<dyn Query>];
-            if bare != d && !bare.is_empty() {
-                qs.push(Box::new(TermQuery::new(
-                    Term::from_field_text(fl.department, bare),
-                    IndexRecordOption::Basic,
-                )));
+            // 信访局, 市信访局 and 赣州市信访局 all name the department 信访局.
+            let mut names = vec![
+                d.clone(),
+                d.trim_start_matches(['省', '市', '县', '区']).to_string(),
+            ];
+            let chars: Vec<char> = d.chars().collect();
+            for n in (2..chars.len().min(12)).rev() {
+                let prefix: String = chars[..n].iter().collect();
+                if !lexicon::gazetteer().resolve(&prefix).is_empty() {
+                    names.push(chars[n..].iter().collect());
+                    break;
+                }
             }
-            out.push(any(qs));
+            names.retain(|n| !n.is_empty());
+            names.dedup();
+            out.push(any(names
+                .iter()
+                .map(|n| {
+                    Box::new(TermQuery::new(
+                        Term::from_field_text(fl.department, n),
+                        IndexRecordOption::Basic,
+                    )) as Box<dyn Query>
+                })
+                .collect()));
         }
         out
     }
@@ -410,21 +412,7 @@ impl Engine {
                 String::new()
             };
             hits.push(Hit {
-                id: s.id,
-                doc_id: s.doc_id,
-                source: s.source,
-                title: s.title,
-                doc_title: s.doc_title,
-                kind: s.kind,
-                date: s.date,
-                issue: s.issue,
-                number: s.number,
-                issuer: s.issuer,
-                locality: s.locality,
-                region: s.region,
-                region_code: s.region_code,
-                department: s.department,
-                categories: s.categories,
+                meta: s.meta,
                 snippet,
                 score,
             });
@@ -479,9 +467,4 @@ impl Engine {
     pub fn counts(&self) -> (usize, usize) {
         crate::index::writer::counts(&self.reader.searcher(), &self.fields)
     }
-}
-
-/// True when a request has neither query terms nor filters (a plain browse of everything).
-pub fn is_browse_all(req: &Request) -> bool {
-    req.parsed.groups.is_empty() && req.filters.is_empty()
 }

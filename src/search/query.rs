@@ -77,59 +77,74 @@ fn clean(s: &str) -> String {
         .collect()
 }
 
+/// Splits `-` and `title:` (or `标题:`/`标题：`) prefixes off a token: (negated, title only, rest).
+fn split_prefix(token: &str) -> (bool, bool, &str) {
+    let (negated, rest) = match token.strip_prefix('-') {
+        Some(r) => (true, r),
+        None => (false, token),
+    };
+    for p in ["title:", "title：", "标题:", "标题："] {
+        if let Some(r) = rest.strip_prefix(p) {
+            return (negated, true, r);
+        }
+    }
+    (negated, false, rest)
+}
+
+/// Splits an unquoted token into its prefix (`-`, `title:`, …) and its text.
+fn split_token(token: &str) -> (String, String) {
+    let rest = split_prefix(token).2;
+    (
+        token[..token.len() - rest.len()].to_string(),
+        rest.to_string(),
+    )
+}
+
 /// Parses the query syntax (see the module doc).
 pub fn parse(q: &str) -> Parsed {
     let q = clean(q);
-    // Lexing: (text, quoted) pairs.
-    let mut tokens: Vec<(String, bool)> = Vec::new();
+    // Lexing: (prefix, text, quoted). A prefix typed right before a quote (`-"…"`,
+    // `title:"…"`) belongs to the quoted text; inside quotes everything is text.
+    let mut tokens: Vec<(String, String, bool)> = Vec::new();
     let mut cur = String::new();
+    let mut prefix = String::new();
     let mut in_quote = false;
     for c in q.chars() {
         if c == '"' || c == '＂' {
             if in_quote {
-                tokens.push((std::mem::take(&mut cur), true));
-            } else if !cur.is_empty() && cur != "-" && !cur.ends_with(':') {
-                tokens.push((std::mem::take(&mut cur), false));
+                tokens.push((std::mem::take(&mut prefix), std::mem::take(&mut cur), true));
+            } else if split_prefix(&cur).2.is_empty() {
+                prefix = std::mem::take(&mut cur);
+            } else {
+                let (p, t) = split_token(&std::mem::take(&mut cur));
+                tokens.push((p, t, false));
             }
             in_quote = !in_quote;
         } else if c.is_whitespace() && !in_quote {
             if !cur.is_empty() {
-                tokens.push((std::mem::take(&mut cur), false));
+                let (p, t) = split_token(&std::mem::take(&mut cur));
+                tokens.push((p, t, false));
             }
         } else {
             cur.push(c);
         }
     }
-    if !cur.is_empty() {
-        tokens.push((cur, in_quote));
+    if in_quote {
+        tokens.push((prefix, cur, true));
+    } else if !cur.is_empty() {
+        let (p, t) = split_token(&cur);
+        tokens.push((p, t, false));
     }
 
     let mut parsed = Parsed::default();
     let mut pending_or = false;
-    for (raw, quoted) in tokens {
-        if !quoted && raw == "OR" {
+    for (prefix, raw, quoted) in tokens {
+        if !quoted && prefix.is_empty() && raw == "OR" {
             pending_or = !parsed.groups.is_empty();
             continue;
         }
-        let mut text = raw.as_str();
-        let mut negated = false;
-        let mut title_only = false;
-        if !quoted {
-            if let Some(rest) = text.strip_prefix('-') {
-                negated = true;
-                text = rest;
-            }
-            if let Some(rest) = text
-                .strip_prefix("title:")
-                .or_else(|| text.strip_prefix("标题:"))
-            {
-                title_only = true;
-                text = rest;
-            }
-        } else if let Some(prefix) = text.strip_suffix(':') {
-            // title:"..." arrives as the quoted text after a `title:` token.
-            title_only = prefix == "title";
-        }
+        let (negated, title_only, _) = split_prefix(&prefix);
+        let text = raw.as_str();
         let text = text.trim();
         if analysis::grams(text).is_empty() {
             continue;
@@ -227,10 +242,17 @@ pub fn occurs(field: Field, text: &str) -> Box<dyn Query> {
         [one] if one.chars().count() == 1 => {
             // One character: every term that starts with it (a pair, or a run's last char).
             let c = one.chars().next().expect("one char");
-            let next = char::from_u32(c as u32 + 1).unwrap_or(char::MAX);
+            // The next scalar value after `c` (skipping the surrogate gap); none after the last.
+            let next = match c {
+                '\u{D7FF}' => Some('\u{E000}'),
+                _ => char::from_u32(c as u32 + 1),
+            };
+            let upper = next.map_or(Bound::Unbounded, |n| {
+                Bound::Excluded(Term::from_field_text(field, &n.to_string()))
+            });
             Box::new(InvertedIndexRangeQuery::new(
                 Bound::Included(Term::from_field_text(field, one)),
-                Bound::Excluded(Term::from_field_text(field, &next.to_string())),
+                upper,
             ))
         }
         [_] => Box::new(TermQuery::new(
@@ -419,10 +441,22 @@ mod tests {
     }
 
     #[test]
+    fn prefixes_before_quotes() {
+        let p = parse("title:\"政务 公开\" -\"章贡 区\" 标题：十县百乡");
+        assert_eq!(p.groups[0][0].text, "政务 公开");
+        assert!(p.groups[0][0].title_only && p.groups[0][0].quoted);
+        assert_eq!(p.excluded[0].text, "章贡 区");
+        assert!(p.groups[1][0].title_only);
+        assert_eq!(p.groups[1][0].text, "十县百乡");
+    }
+
+    #[test]
     fn forgiving() {
         assert_eq!(atoms("\"未闭合 引号"), vec![vec!["未闭合 引号"]]);
         assert_eq!(atoms("- OR 信访 OR"), vec![vec!["信访"]]);
         assert!(parse("\u{0}\u{7}  \"\" -").groups.is_empty());
+        assert_eq!(atoms("\"-\""), vec![vec!["-"]]);
+        assert_eq!(atoms("\"title:x\""), vec![vec!["title:x"]]);
         assert!(
             parse(&"长".repeat(100_000)).groups[0][0]
                 .text
