@@ -39,6 +39,11 @@ enum Command {
     Index(Paths),
     /// Search the index from the terminal.
     Search(Box<SearchArgs>),
+    /// Print index statistics as JSON: documents, articles, size on disk, bytes per field.
+    Stats {
+        #[arg(long, default_value = "index")]
+        index: PathBuf,
+    },
     /// Print what ingest understands of each file, one JSON object per line.
     Inspect {
         /// Files to read.
@@ -146,6 +151,10 @@ pub fn main() -> ExitCode {
         Command::Search(a) => {
             init_logging("warn");
             search(*a)
+        }
+        Command::Stats { index } => {
+            init_logging("warn");
+            stats(&index)
         }
         Command::Inspect { files, docs } => {
             init_logging("warn");
@@ -370,6 +379,50 @@ fn unescape(s: &str) -> String {
         .replace("&quot;", "\"")
         .replace("&#39;", "'")
         .replace("&amp;", "&")
+}
+
+fn stats(dir: &Path) -> anyhow::Result<ExitCode> {
+    let (idx, fields) = index::open_existing(dir)?;
+    let engine = Engine::new(idx, fields)?;
+    let (documents, articles) = engine.counts();
+    let usage = engine.reader.searcher().space_usage()?;
+    let mut per_field: std::collections::BTreeMap<String, u64> = Default::default();
+    let mut store = 0;
+    for seg in usage.segments() {
+        for part in [
+            seg.termdict(),
+            seg.postings(),
+            seg.positions(),
+            seg.fast_fields(),
+            seg.fieldnorms(),
+        ] {
+            for f in part.fields() {
+                *per_field.entry(f.field_name().to_string()).or_default() += f.total().get_bytes();
+            }
+        }
+        store += seg.store().total().get_bytes();
+    }
+    let on_disk: u64 = std::fs::read_dir(dir)?
+        .filter_map(|e| e.ok()?.metadata().ok())
+        .filter(|m| m.is_file())
+        .map(|m| m.len())
+        .sum();
+    let bigram: u64 = per_field
+        .iter()
+        .filter(|(k, _)| k.ends_with("bi") || k.starts_with("edge"))
+        .map(|(_, v)| v)
+        .sum();
+    let v = json!({
+        "documents": documents,
+        "articles": articles,
+        "segments": usage.segments().len(),
+        "bytes_on_disk": on_disk,
+        "bytes_stored_text": store,
+        "bytes_bigram_channel": bigram,
+        "bytes_per_field": per_field,
+    });
+    println!("{}", serde_json::to_string_pretty(&v)?);
+    Ok(ExitCode::SUCCESS)
 }
 
 fn inspect(files: &[PathBuf], docs: &Path) -> anyhow::Result<ExitCode> {
