@@ -84,7 +84,8 @@ async fn health(State(s): State<AppState>) -> Response {
                 list(&st.failed),
                 list(&st.skipped),
                 st.last_commit.lock().unwrap().clone(),
-                st.ready.load(Ordering::SeqCst),
+                // Ready: the startup reconciliation is committed and no file is waiting.
+                st.ready.load(Ordering::SeqCst) && st.pending.load(Ordering::SeqCst) == 0,
             )
         }
         None => (0, Vec::new(), Vec::new(), None, true),

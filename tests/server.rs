@@ -433,6 +433,25 @@ fn live_folder_changes() {
     );
     eprintln!("freshness: added {added:?}, edited {edited:?}, deleted {deleted:?}");
 
+    // A file written slowly (five appends, 150 ms apart) ends up indexed whole, once.
+    let slow = ws.docs().join("slow.txt");
+    for k in 0..5 {
+        use std::io::Write;
+        let mut f = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&slow)
+            .unwrap();
+        writeln!(f, "慢慢写入的第{k}段内容，子丑标记{k}。").unwrap();
+        drop(f);
+        std::thread::sleep(Duration::from_millis(150));
+    }
+    assert!(
+        wait_until(PATIENCE, || count("子丑标记4") == 1
+            && count("子丑标记0") == 1),
+        "slow file not indexed whole"
+    );
+
     // The docs folder itself replaced: the index follows the new folder.
     std::fs::remove_dir_all(ws.docs()).unwrap();
     std::fs::create_dir_all(ws.docs()).unwrap();

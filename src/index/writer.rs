@@ -10,7 +10,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
-use std::sync::mpsc::{self, Receiver, Sender, TryRecvError};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender, TryRecvError};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -26,6 +26,12 @@ use crate::ingest;
 
 /// Longest time a batch of work waits before it is committed.
 pub const COMMIT_INTERVAL: Duration = Duration::from_millis(500);
+/// A file modified more recently than this, or changing while it is read, is still being
+/// written: it is read again this much later.
+pub const SETTLE: Duration = Duration::from_millis(250);
+/// After this many deferrals a file is indexed as it is (and again when it next changes).
+const MAX_DEFERRALS: u32 = 40;
+
 /// Memory budget of the tantivy writer (split across its indexing threads).
 const WRITER_MEMORY: usize = 200_000_000;
 
@@ -88,6 +94,7 @@ impl Writer {
             unsupported_logged: HashSet::new(),
             batch: Batch::default(),
             reconcile_after_rollback: false,
+            deferred: Vec::new(),
         };
         std::thread::Builder::new()
             .name("zhengsou-writer".into())
@@ -119,6 +126,8 @@ struct Batch {
     upserted: usize,
     removed: usize,
     failed: usize,
+    /// Queued files handled in this batch (pending until the commit).
+    done: usize,
     waiters: Vec<mpsc::Sender<()>>,
 }
 
@@ -132,6 +141,15 @@ struct Task {
     batch: Batch,
     /// A commit failed and was rolled back: the folder must be compared again.
     reconcile_after_rollback: bool,
+    /// Files still being written, waiting to settle.
+    deferred: Vec<Deferred>,
+}
+
+#[derive(Clone, Debug)]
+struct Deferred {
+    path: PathBuf,
+    due: Instant,
+    tries: u32,
 }
 
 /// Hidden files, editors' swap files and Office lock files are never documents.
@@ -239,8 +257,23 @@ pub fn indexed_sources(searcher: &Searcher) -> anyhow::Result<HashMap<String, St
 
 impl Task {
     fn run(mut self, rx: Receiver<Op>) {
-        while let Ok(op) = rx.recv() {
-            self.apply(op);
+        loop {
+            let next = self.deferred.iter().map(|d| d.due).min();
+            let op = match next {
+                None => match rx.recv() {
+                    Ok(op) => Some(op),
+                    Err(_) => break,
+                },
+                Some(due) => match rx.recv_timeout(due.saturating_duration_since(Instant::now())) {
+                    Ok(op) => Some(op),
+                    Err(RecvTimeoutError::Timeout) => None,
+                    Err(RecvTimeoutError::Disconnected) => break,
+                },
+            };
+            if let Some(op) = op {
+                self.apply(op);
+            }
+            self.retry_due();
             // Drain what is already queued, but never hold a commit back for longer than the interval.
             while self
                 .batch
@@ -263,8 +296,12 @@ impl Task {
     fn apply(&mut self, op: Op) {
         match op {
             Op::Upsert(path) => {
-                self.upsert(&path);
-                self.done_one();
+                if self.deferred.iter().any(|d| d.path == path) {
+                    // Already waiting to settle (and counted once).
+                    self.done_one();
+                } else if self.upsert(&path) {
+                    self.done_one();
+                }
             }
             Op::Remove(path) => {
                 self.remove(&path);
@@ -279,12 +316,11 @@ impl Task {
         }
     }
 
-    fn done_one(&self) {
+    /// One queued file handled. It stops counting as pending at the next commit, when it is
+    /// searchable: `pending == 0` must mean the index shows everything sent so far.
+    fn done_one(&mut self) {
         self.status.processed.fetch_add(1, Ordering::SeqCst);
-        let _ = self
-            .status
-            .pending
-            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |p| p.checked_sub(1));
+        self.batch.done += 1;
     }
 
     fn touch(&mut self) {
@@ -297,33 +333,51 @@ impl Task {
         self.touch();
     }
 
-    fn upsert(&mut self, path: &Path) {
+    /// Indexes one file, or returns `false` when it is still being written (then it is retried
+    /// later, and stays counted as pending).
+    fn upsert(&mut self, path: &Path) -> bool {
         let Some(source) = source_of(&self.root, path) else {
-            return;
+            return true;
         };
         if is_ignored(Path::new(&source)) {
-            return;
+            return true;
         }
         let meta = match std::fs::metadata(path) {
             Ok(m) if m.is_file() => m,
-            Ok(m) if m.is_dir() => return self.reconcile_logged(),
-            _ => return self.remove(path),
+            Ok(m) if m.is_dir() => {
+                self.reconcile_logged();
+                return true;
+            }
+            _ => {
+                self.remove(path);
+                return true;
+            }
         };
         if !ingest::is_supported(path) {
             self.skip(path, &source);
-            return;
+            return true;
+        }
+        let young = meta
+            .modified()
+            .ok()
+            .and_then(|m| m.elapsed().ok())
+            .is_some_and(|age| age < SETTLE);
+        let bytes = std::fs::read(path);
+        let changed = std::fs::metadata(path)
+            .map(|m| stat_key(&m) != stat_key(&meta))
+            .unwrap_or(true);
+        if (young || changed) && self.defer(path) {
+            return false;
         }
         self.status.bytes.fetch_add(meta.len(), Ordering::SeqCst);
-        let result = std::fs::read(path)
-            .map_err(ingest::IngestError::from)
-            .and_then(|bytes| {
-                // A bug in a parser must cost one file, not the writer.
-                let parsed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    ingest::read_bytes(path, &source, &bytes)
-                }))
-                .map_err(|_| ingest::IngestError::Panic)?;
-                Ok((parsed?, fingerprint(&meta, &bytes)))
-            });
+        let result = bytes.map_err(ingest::IngestError::from).and_then(|bytes| {
+            // A bug in a parser must cost one file, not the writer.
+            let parsed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                ingest::read_bytes(path, &source, &bytes)
+            }))
+            .map_err(|_| ingest::IngestError::Panic)?;
+            Ok((parsed?, fingerprint(&meta, &bytes)))
+        });
         self.delete_source(&source);
         match result {
             Ok((doc, fp)) => {
@@ -344,6 +398,48 @@ impl Task {
                     .unwrap()
                     .insert(source, e.to_string());
                 self.batch.failed += 1;
+            }
+        }
+        true
+    }
+
+    /// Schedules a retry of a file that is still being written; `false` once it has waited
+    /// long enough (a file written continuously is indexed as it is, and again when it changes).
+    fn defer(&mut self, path: &Path) -> bool {
+        let tries = self
+            .deferred
+            .iter()
+            .find(|d| d.path == path)
+            .map_or(0, |d| d.tries);
+        self.deferred.retain(|d| d.path != path);
+        if tries >= MAX_DEFERRALS {
+            return false;
+        }
+        self.deferred.push(Deferred {
+            path: path.to_path_buf(),
+            due: Instant::now() + SETTLE,
+            tries: tries + 1,
+        });
+        true
+    }
+
+    /// Retries deferred files that are due.
+    fn retry_due(&mut self) {
+        let now = Instant::now();
+        let (due, later): (Vec<Deferred>, Vec<Deferred>) = std::mem::take(&mut self.deferred)
+            .into_iter()
+            .partition(|d| d.due <= now);
+        self.deferred = later;
+        for d in due {
+            // Keep the try count while it is re-deferred.
+            self.deferred.push(Deferred {
+                due: now,
+                ..d.clone()
+            });
+            let settled = self.upsert(&d.path);
+            if settled {
+                self.deferred.retain(|x| x.path != d.path);
+                self.done_one();
             }
         }
     }
@@ -463,8 +559,9 @@ impl Task {
             self.done_one();
         }
         for path in changed {
-            self.upsert(&path);
-            self.done_one();
+            if self.upsert(&path) {
+                self.done_one();
+            }
             if self
                 .batch
                 .started
@@ -505,6 +602,13 @@ impl Task {
                 }
             }
         }
+        let done = self.batch.done;
+        let _ = self
+            .status
+            .pending
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |p| {
+                Some(p.saturating_sub(done))
+            });
         let waiters = std::mem::take(&mut self.batch.waiters);
         self.batch = Batch::default();
         for w in waiters {
