@@ -433,6 +433,30 @@ fn live_folder_changes() {
     );
     eprintln!("freshness: added {added:?}, edited {edited:?}, deleted {deleted:?}");
 
+    // A rename leaves exactly one copy, under the new name; so does an editor's save through a
+    // temporary file renamed over the original.
+    let a = ws.docs().join("改名前.txt");
+    std::fs::write(&a, "原名文件里的卯辰标记做法。\n").unwrap();
+    assert!(wait_until(PATIENCE, || count("卯辰标记") == 1));
+    let b = ws.docs().join("改名后.txt");
+    std::fs::rename(&a, &b).unwrap();
+    assert!(
+        wait_until(PATIENCE, || {
+            let v = s.search(&[("q", "卯辰标记")]);
+            v["total"] == 1 && v["hits"][0]["source"] == "改名后.txt"
+        }),
+        "renamed file not under its new name"
+    );
+    let tmp = ws.docs().join(".改名后.txt.swp");
+    std::fs::write(&tmp, "保存后的卯辰标记新版本。\n").unwrap();
+    std::fs::rename(&tmp, &b).unwrap();
+    assert!(wait_until(PATIENCE, || s
+        .search(&[("q", "卯辰标记新版本")])["total"]
+        == 1
+        && count("卯辰标记") == 1));
+    std::fs::remove_file(&b).unwrap();
+    assert!(wait_until(PATIENCE, || count("卯辰标记") == 0));
+
     // A file written slowly (five appends, 150 ms apart) ends up indexed whole, once.
     let slow = ws.docs().join("slow.txt");
     for k in 0..5 {
