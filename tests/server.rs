@@ -457,6 +457,22 @@ fn live_folder_changes() {
     std::fs::remove_file(&b).unwrap();
     assert!(wait_until(PATIENCE, || count("卯辰标记") == 0));
 
+    // A single file moved out of the folder and back in.
+    let inside = ws.docs().join("进出.txt");
+    let outside_file = ws.dir.path().join("进出.txt");
+    std::fs::write(&inside, "进出文件夹的申酉标记做法。\n").unwrap();
+    assert!(wait_until(PATIENCE, || count("申酉标记") == 1));
+    std::fs::rename(&inside, &outside_file).unwrap();
+    assert!(
+        wait_until(PATIENCE, || count("申酉标记") == 0),
+        "moved-out file still indexed"
+    );
+    std::fs::rename(&outside_file, &inside).unwrap();
+    assert!(
+        wait_until(PATIENCE, || count("申酉标记") == 1),
+        "moved-in file not indexed"
+    );
+
     // A file written slowly (five appends, 150 ms apart) ends up indexed whole, once.
     let slow = ws.docs().join("slow.txt");
     for k in 0..5 {
@@ -496,6 +512,26 @@ fn live_folder_changes() {
     assert!(
         wait_until(PATIENCE, || count("辰巳午标记") == 1),
         "new folder not watched"
+    );
+}
+
+/// `--poll`: a folder scanned instead of watched (filesystems without notifications).
+#[test]
+fn polling_fallback_follows_the_folder() {
+    let ws = Workspace::with_seeds();
+    let s = Server::start_with(&ws, &["--poll", "0.2"]);
+    let count = |q: &str| s.search(&[("q", q)])["total"].as_u64().unwrap();
+    assert!(top_source(&s, "物管城市").starts_with("004_"));
+    let f = ws.docs().join("轮询.txt");
+    std::fs::write(&f, "轮询发现的戌亥标记做法。\n").unwrap();
+    assert!(
+        wait_until(PATIENCE, || count("戌亥标记") == 1),
+        "polled addition not indexed"
+    );
+    std::fs::remove_file(&f).unwrap();
+    assert!(
+        wait_until(PATIENCE, || count("戌亥标记") == 0),
+        "polled deletion not applied"
     );
 }
 

@@ -77,6 +77,11 @@ impl Server {
     /// Starts `zhengsou serve` on the workspace and waits until its first reconciliation is
     /// committed (`ready`).
     pub fn start(ws: &Workspace) -> Server {
+        Server::start_with(ws, &[])
+    }
+
+    /// As [`Server::start`], with extra `serve` arguments (e.g. `--poll 0.2`).
+    pub fn start_with(ws: &Workspace, extra: &[&str]) -> Server {
         let port = free_port();
         let log = std::fs::OpenOptions::new()
             .create(true)
@@ -90,6 +95,7 @@ impl Server {
             .arg("--index")
             .arg(ws.index())
             .args(["--addr", &format!("127.0.0.1:{port}")])
+            .args(extra)
             .env("RUST_LOG", "info,tantivy=warn")
             .stdout(Stdio::null())
             .stderr(Stdio::from(log))
