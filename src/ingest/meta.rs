@@ -69,11 +69,47 @@ static NOTICE_TITLE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(通知|意见|办法|方案|决定|通报|批复|公告|通告|规定|细则|规划|公示|请示|函|意見|辦法|決定|通報|批覆|規定)$").unwrap()
 });
 static META_LINE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(您当前所在位置|当前位置|您的位置|首页\s*[>›»]|来源[:：]|發布|发布(日期|时间)[:：]|信息来源|作者[:：]|访问量|浏览次数|点击数|字号|【字体|打印本页|分享到)").unwrap()
+    Regex::new(r"(?i)^(您当前所在位置|您当前的位置|当前位置|当前的位置|您的位置|返回首页|首页\s*[>›»]|来源\s*[:：]|發布|发布(日期|时间)\s*[:：]|信息来源|作者\s*[:：]|访问量|浏览次数|点击数|字号|【字体|打印本页|分享到|第[a-z]?\d+版|copyright|版权所有|主办单位|.*次浏览$|.*\d+\s*阅读$)").unwrap()
 });
 static ORG_END: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(办公室|办公厅|人民政府|委员会|领导小组|工作部|政府|局|厅|委|部|中心|管委会|编辑部)(编印?|编发)?$").unwrap()
 });
+
+/// `标  题: X`, `发文机关: X`, `發文機關X` …: a labelled field of a metadata block.
+static FIELD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(标\s*题|题\s*名|文件名称|发文机关|成文日期|发文日期|发文字号|文\s*号|时效性|效力级别|施行日期|索\s*引\s*号|主题分类|信息分类)\s*[:：]?\s*(.+)$").unwrap()
+});
+/// Sentences that make a document a notice even without a title or 文号.
+static NOTICE_FORMULA: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"特此通知|特此公告|特此通报|现予以?公示|此复|现将.{0,30}通报如下|请认真贯彻|请遵照执行",
+    )
+    .unwrap()
+});
+
+/// The value of a labelled metadata field in the head (`field` one of 标题, 发文机关, 成文日期, 发文字号).
+fn field(head: &[&str], field: &str) -> Option<String> {
+    head.iter().find_map(|l| {
+        // Matched on the folded line, so 發文機關 (traditional) is 发文机关; the value is cut
+        // from the line as printed (the fold keeps character positions).
+        let folded = folded(l);
+        let c = FIELD.captures(&folded)?;
+        let name: String = crate::chars::stream(&c[1]).into_iter().collect();
+        let wanted = match field {
+            "标题" => ["标题", "题名", "文件名称"].contains(&name.as_str()),
+            "发文机关" => name == "发文机关",
+            "成文日期" => name == "成文日期" || name == "发文日期",
+            _ => name == "发文字号" || name == "文号",
+        };
+        let start = folded[..c.get(2)?.start()].chars().count();
+        wanted.then(|| l.chars().skip(start).collect::<String>().trim().to_string())
+    })
+}
+
+/// `s` with every character folded (same length in characters).
+fn folded(s: &str) -> String {
+    s.chars().map(crate::chars::fold).collect()
+}
 
 /// Everything the head and signature tell about a document.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -157,19 +193,24 @@ pub fn dates_in(s: &str) -> Vec<(String, usize)> {
     out
 }
 
+/// A time of day and a view counter after a date (`2025-07-21 12:00 阅读`).
+static TIME_TAIL: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\s*([0-9]{1,2}:[0-9]{2}(:[0-9]{2})?)?\s*(阅读|浏览)?").unwrap());
+
 /// A line that is essentially a date, maybe after the signing body or before 印发/发布
 /// (a masthead date, a signature, a 落款).
 fn date_line(s: &str) -> Option<String> {
     let dates = dates_in(s);
     let (date, end) = dates.last()?;
-    let rest =
-        s[*end..].trim_matches(|c: char| c.is_whitespace() || "印发發布制成文)）".contains(c));
+    let rest = TIME_TAIL.replace(&s[*end..], "");
+    let rest = rest.trim_matches(|c: char| c.is_whitespace() || "印发發布制成文)）".contains(c));
     (rest.is_empty() && s.chars().count() <= 40).then(|| date.clone())
 }
 
 /// Breadcrumbs, 来源/发布日期/访问量 lines and other web-page chrome.
 pub fn is_meta_line(s: &str) -> bool {
     META_LINE.is_match(s)
+        || FIELD.is_match(&folded(s))
         || s.contains("访问量")
         || s.contains("发布日期")
         || s.contains("发布时间")
@@ -211,6 +252,12 @@ pub fn read(lines: &[Line]) -> Meta {
     let (title, title_lines) = find_title(lines, bulletin_line);
     m.title = title;
     m.title_lines = title_lines;
+    if let Some(t) = field(&head, "标题").filter(|t| !t.is_empty()) {
+        m.title = t;
+    }
+    if let Some(n) = field(&head, "发文字号").and_then(|n| normalize_number(&n)) {
+        m.number = Some(n);
+    }
 
     let kind = if bulletin_line.is_some()
         && (m.issue.is_some()
@@ -222,6 +269,8 @@ pub fn read(lines: &[Line]) -> Meta {
     } else if m.number.is_some()
         || NOTICE_TITLE.is_match(&m.title)
         || (m.title.contains("关于") && m.title.contains("印发"))
+        || addressee(lines).is_some()
+        || lines.iter().any(|l| NOTICE_FORMULA.is_match(&l.text))
     {
         Kind::Notice
     } else {
@@ -229,18 +278,66 @@ pub fn read(lines: &[Line]) -> Meta {
     };
     m.kind = Some(kind);
 
-    m.date = find_date(lines, kind);
-    m.issuer = find_issuer(lines, kind, &m.title);
+    m.date = field(&head, "成文日期")
+        .and_then(|d| dates_in(&d).into_iter().next().map(|(d, _)| d))
+        .or_else(|| find_date(lines, kind));
+    m.issuer = field(&head, "发文机关")
+        .map(|v| {
+            v.split(['(', '（', ' '])
+                .next()
+                .unwrap_or(&v)
+                .trim()
+                .to_string()
+        })
+        .filter(|v| !v.is_empty())
+        .or_else(|| find_issuer(lines, kind, &m.title));
     m
+}
+
+/// The addressee line at the top of a formal document (`各乡镇人民政府…:`, `市政府督查室:`).
+fn addressee(lines: &[Line]) -> Option<usize> {
+    lines.iter().take(HEAD).position(|l| {
+        let t = &l.text;
+        t.ends_with([':', '：'])
+            && t.chars().count() <= 60
+            && !is_meta_line(t)
+            && [
+                "政府",
+                "办公室",
+                "部门",
+                "单位",
+                "机构",
+                "街道",
+                "乡镇",
+                "室",
+                "局",
+                "委",
+            ]
+            .iter()
+            .any(|w| t.contains(w))
+    })
+}
+
+/// True when `s` does not look like a title: a sentence, a numbered item, an addressee, chrome.
+fn not_a_title(s: &str) -> bool {
+    s.contains('。')
+        || super::text::is_numbered(s)
+        || s.ends_with([':', '：', '，', ',', '、', '；', ';'])
+        || is_meta_line(s)
+        || s.chars().count() > 60
 }
 
 fn title_like(s: &str) -> bool {
     let n = s.chars().count();
-    (2..=60).contains(&n)
-        && !is_meta_line(s)
-        && !s.contains('。')
-        && date_line(s).is_none()
-        && !s.ends_with(['，', ',', '、', '；', ';'])
+    (4..=60).contains(&n) && !not_a_title(s) && date_line(s).is_none()
+}
+
+/// Mastheads and numbers above a title: `…文件`, 文号, dates, 期号.
+fn masthead(s: &str) -> bool {
+    (s.ends_with("文件") && s.chars().count() <= 30)
+        || (normalize_number(s).is_some() && s.chars().count() <= 30)
+        || date_line(s).is_some()
+        || ISSUE.is_match(s) && s.chars().count() <= 12
 }
 
 /// Title: the bulletin masthead, else a 关于…的通知 block, else the first title-like line
@@ -282,30 +379,37 @@ fn find_title(lines: &[Line], bulletin_line: Option<usize>) -> (String, Vec<usiz
             }
             text.push_str(&line.text);
             idx.push(j);
-            if NOTICE_TITLE.is_match(&text) && text.contains("关于") {
+            if NOTICE_TITLE.is_match(&text) && (text.contains("关于") || j > i) {
                 return (text, idx);
             }
         }
     }
-    for (i, line) in lines.iter().enumerate().take(head) {
-        let t = &line.text;
-        if title_like(t)
-            && !t.ends_with("文件")
-            && normalize_number(t).is_none()
-            && t.chars().count() >= 4
-        {
-            return (t.clone(), vec![i]);
-        }
+    // Otherwise the first line that is not chrome or masthead is the title, if it looks like one;
+    // a document that opens with body text has no title.
+    let first = lines
+        .iter()
+        .enumerate()
+        .take(head)
+        .find(|(_, l)| !is_meta_line(&l.text) && !masthead(&l.text));
+    match first {
+        Some((i, l)) if title_like(&l.text) => (l.text.clone(), vec![i]),
+        _ => (String::new(), Vec::new()),
     }
-    (
-        lines.first().map(|l| l.text.clone()).unwrap_or_default(),
-        vec![0],
-    )
 }
 
 fn find_date(lines: &[Line], kind: Kind) -> Option<String> {
     let head = lines.len().min(HEAD);
-    let top = lines[..head].iter().find_map(|l| date_line(&l.text));
+    let top = lines[..head].iter().find_map(|l| {
+        date_line(&l.text).or_else(|| {
+            // 2019年2月26日在镇第十四届人民代表大会…: the day a report was delivered.
+            let (d, end) = dates_in(&l.text).into_iter().next()?;
+            let before = &l.text[..end];
+            (dates_in(before).len() == 1
+                && l.text[end..].starts_with('在')
+                && before.chars().count() <= 12)
+                .then_some(d)
+        })
+    });
     let tail = lines.iter().rev().take(8).find_map(|l| date_line(&l.text));
     let published = lines[..head]
         .iter()
@@ -341,9 +445,11 @@ fn find_issuer(lines: &[Line], kind: Kind, title: &str) -> Option<String> {
         {
             return Some(l.text.trim_end_matches("文件").trim().to_string());
         }
-        if let Some(pos) = title.find("关于") {
+        // 关于 through the fold, so that 關於 in traditional script is found too.
+        let folded: Vec<char> = title.chars().map(crate::chars::fold).collect();
+        if let Some(pos) = folded.windows(2).position(|w| w == ['关', '于']) {
             if pos > 0 {
-                return Some(title[..pos].to_string());
+                return Some(title.chars().take(pos).collect());
             }
         }
         return lines
@@ -372,7 +478,21 @@ fn find_issuer(lines: &[Line], kind: Kind, title: &str) -> Option<String> {
         let t = &l.text;
         let i = t.find("来源")?;
         let rest = t[i + "来源".len()..].trim_start_matches([':', '：', ' ']);
-        let end = rest.find(|c: char| c.is_whitespace()).unwrap_or(rest.len());
+        let end = [
+            "访问量",
+            "发布日期",
+            "发布时间",
+            "作者",
+            "浏览",
+            "点击",
+            "字号",
+            "时间",
+        ]
+        .iter()
+        .filter_map(|w| rest.find(w))
+        .chain(rest.find(|c: char| c.is_whitespace()))
+        .min()
+        .unwrap_or(rest.len());
         let v = rest[..end].trim();
         (!v.is_empty()).then(|| v.to_string())
     })

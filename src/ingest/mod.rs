@@ -178,16 +178,22 @@ pub fn parse(source: &str, src: &str) -> Document {
             .map(|l| l.text.as_str())
             .collect();
         let text = body.join("\n");
-        let (region_id, department) = attribute(&shape.title, &text, doc_region);
+        // A document without a printed title: its article is named by its first sentence.
+        let title = if shape.title.is_empty() {
+            structure::first_clause(&text)
+        } else {
+            shape.title.clone()
+        };
+        let (region_id, department) = attribute(&title, &text, doc_region);
         let (categories, category_evidence) = if wuxing {
-            categorize(&shape.title, &text)
+            categorize(&title, &text)
         } else {
             (Vec::new(), Vec::new())
         };
         let unit = region_id.and_then(|id| g.get(id));
         articles.push(Article {
             id: format!("{doc_id}-{}", articles.len()),
-            title: shape.title.clone(),
+            title,
             text,
             locality: unit.map(|u| u.name.clone()),
             region: region_id.map(|id| g.path(id)),

@@ -71,6 +71,12 @@ static MD_RULE: LazyLock<Regex> =
 static MD_LINK: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"!?\[([^\]]*)\]\([^)]*\)").unwrap());
 static MD_LIST: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\s*(?:[-*+]|>)\s+").unwrap());
 static MD_BOLD: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\*\*|__").unwrap());
+/// A short label and a colon at the start of a line (a field of a metadata block).
+static LABEL: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[\p{Han}]{1,6}\s*[:：]").unwrap());
+/// Pronunciation residue that mirror sites insert after characters: 發(fā) → 發.
+static PINYIN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(\p{Han})[(（][a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜńňǹ]{1,7}[)）]").unwrap()
+});
 static NUMBERED: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"^(?:[（(]?[一二三四五六七八九十百]+[）)、．.]|[（(][0-9]+[）)]|[0-9]{1,2}[、．.](?:[^0-9]|$)|[一二三四五六七八九十]+是|第[一二三四五六七八九十百0-9]+[章节条部分]|【)",
@@ -131,6 +137,9 @@ fn clean_line(raw: &str, start: usize, markdown: bool) -> Option<Line> {
         text = MD_LINK.replace_all(&text, "$1").into_owned();
         bold_lead = text.starts_with("**") || text.starts_with("__");
         text = MD_BOLD.replace_all(&text, "").into_owned();
+    }
+    if text.contains('(') || text.contains('（') {
+        text = PINYIN.replace_all(&text, "$1").into_owned();
     }
     let text = squeeze_spaces(text.trim());
     if text.is_empty() {
@@ -199,7 +208,8 @@ impl Acc {
                     self.balance[k] -= 1;
                 }
             }
-            self.prose |= matches!(c, '，' | ',' | '、' | '；' | '。');
+            // 、 alone does not make prose: titles list things with it.
+            self.prose |= matches!(c, '，' | ',' | '；' | '。');
             self.chars += 1;
         }
         self.line.text.push_str(piece);
@@ -230,6 +240,10 @@ impl Acc {
         }
         if b.text.starts_with(CONTINUATION_START) {
             return true;
+        }
+        if LABEL.is_match(&b.text) {
+            // `标题: …`, `发文字号: …`: a metadata field starts its own line.
+            return false;
         }
         !self.ends_terminal() && (self.unbalanced() || (self.chars >= 24 && self.prose))
     }
@@ -289,6 +303,19 @@ mod tests {
             &src[l[0].start..l[0].end],
             &src[..src.find("环境。").unwrap() + 9]
         );
+    }
+
+    #[test]
+    fn pinyin_residue_is_removed() {
+        assert_eq!(
+            lines("國(guó)函〔2000〕83號(hào)")[0].text,
+            "國函〔2000〕83號"
+        );
+        assert_eq!(
+            lines("信访事项(以下简称事项)")[0].text,
+            "信访事项(以下简称事项)"
+        );
+        assert_eq!(lines("H5(html)页面")[0].text, "H5(html)页面");
     }
 
     #[test]
