@@ -579,16 +579,19 @@ fn broken_files_are_reported_and_skipped() {
         [0u8, 159, 146, 150, 0, 1, 2, 3],
     )
     .unwrap();
-    // "江西省" in GBK.
-    std::fs::write(
-        ws.docs().join("gbk.txt"),
-        [0xbd, 0xad, 0xce, 0xf7, 0xca, 0xa1],
-    )
-    .unwrap();
+    // Bytes no encoding reads: a GBK lead byte before an invalid trail byte, again and again.
+    std::fs::write(ws.docs().join("gbk.txt"), b"\x81\x20".repeat(50)).unwrap();
+    // A real GBK file ("江西省政府") is read.
+    let gbk: &[u8] = &[0xbd, 0xad, 0xce, 0xf7, 0xca, 0xa1, 0xd5, 0xfe, 0xb8, 0xae];
+    std::fs::write(ws.docs().join("real_gbk.txt"), gbk).unwrap();
     std::fs::write(ws.docs().join("scan.pdf"), b"%PDF-1.4").unwrap();
     let s = Server::start(&ws);
     let (_, health) = s.get("/api/health");
-    assert_eq!(health["documents"], 5);
+    assert_eq!(health["documents"], 6);
+    assert_eq!(
+        s.search(&[("q", "江西省政府")])["hits"][0]["source"],
+        "real_gbk.txt"
+    );
     let failed: BTreeSet<String> = health["failed"]
         .as_array()
         .unwrap()

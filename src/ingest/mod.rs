@@ -66,6 +66,8 @@ pub struct Document {
     pub doc_id: String,
     pub source: String,
     pub kind: Kind,
+    /// The encoding the file was read in (UTF-8, GBK, Big5, UTF-16LE …).
+    pub encoding: String,
     pub title: String,
     pub date: Option<String>,
     pub issue: Option<u32>,
@@ -122,8 +124,10 @@ pub fn read_bytes(path: &Path, source: &str, bytes: &[u8]) -> Result<Document, I
         let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
         return Err(IngestError::Unsupported(format!(".{ext}")));
     }
-    let text = text::decode(bytes)?;
-    Ok(parse(source, &text))
+    let decoded = text::decode(bytes)?;
+    let mut doc = parse(source, &decoded.text);
+    doc.encoding = decoded.encoding.to_string();
+    Ok(doc)
 }
 
 /// Parses decoded text into a document.
@@ -211,6 +215,7 @@ pub fn parse(source: &str, src: &str) -> Document {
         doc_id,
         source: source.to_string(),
         kind,
+        encoding: "UTF-8".to_string(),
         title: meta.title,
         date: meta.date,
         issue: meta.issue,

@@ -18,25 +18,132 @@ pub enum DecodeError {
     Empty,
     #[error("binary file ({0})")]
     Binary(String),
-    #[error("UTF-16 text is not supported yet")]
-    Utf16,
-    #[error("not valid UTF-8 (invalid byte at offset {0}; GBK and other encodings are not supported yet)")]
-    NotUtf8(usize),
+    #[error("cannot decode: read as {encoding}, {percent:.1}% of the text is undecodable")]
+    Mojibake {
+        encoding: &'static str,
+        percent: f64,
+    },
+    #[error(
+        "no Chinese text after decoding as {0}: probably not a text document in a known encoding"
+    )]
+    NotChinese(&'static str),
 }
 
-/// Bytes → text: UTF-8 with or without BOM.
-pub fn decode(bytes: &[u8]) -> Result<String, DecodeError> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+/// Text decoded from a file's bytes, with the encoding it was read in.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Decoded {
+    pub text: String,
+    pub encoding: &'static str,
+}
+
+/// A share of replacement characters above this means the guess was wrong (1%).
+const MAX_REPLACEMENT_PERMILLE: usize = 10;
+
+/// UTF-16 without a BOM: NUL bytes (the high byte of ASCII characters) mostly at one byte
+/// parity (CJK such as 一 U+4E00 put a few at the other), and a decoding that is mostly CJK,
+/// ASCII and punctuation.
+fn utf16_without_bom(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> {
+    let sample = &bytes[..bytes.len().min(8192) & !1];
+    let even = sample.iter().step_by(2).filter(|&&b| b == 0).count();
+    let odd = sample
+        .iter()
+        .skip(1)
+        .step_by(2)
+        .filter(|&&b| b == 0)
+        .count();
+    let enc = if odd >= 2 && even * 4 <= odd {
+        encoding_rs::UTF_16LE
+    } else if even >= 2 && odd * 4 <= even {
+        encoding_rs::UTF_16BE
+    } else {
+        return None;
+    };
+    let (text, _) = enc.decode_without_bom_handling(sample);
+    let total = text.chars().count().max(1);
+    let plausible = text
+        .chars()
+        .filter(|&c| {
+            c.is_ascii_graphic()
+                || c.is_whitespace()
+                || crate::chars::is_cjk(c)
+                || crate::chars::is_cjk_punct(c)
+        })
+        .count();
+    (plausible * 10 >= total * 9).then_some(enc)
+}
+
+fn decode_as(bytes: &[u8], enc: &'static encoding_rs::Encoding) -> Result<Decoded, DecodeError> {
+    let (text, _) = enc.decode_without_bom_handling(bytes);
+    let total = text.chars().count().max(1);
+    let bad = text.chars().filter(|&c| c == '\u{FFFD}').count();
+    if bad * 1000 > total * MAX_REPLACEMENT_PERMILLE {
+        return Err(DecodeError::Mojibake {
+            encoding: enc.name(),
+            percent: bad as f64 * 100.0 / total as f64,
+        });
+    }
+    Ok(Decoded {
+        text: text.into_owned(),
+        encoding: enc.name(),
+    })
+}
+
+/// Bytes → text. UTF-8 (with or without BOM), UTF-16 (by BOM, or by its NUL pattern), else the
+/// encoding chardetng guesses (GB18030/GBK, Big5, …), decoded by encoding_rs. A decoding that
+/// is still more than 1% replacement characters, or a guessed one without any Chinese text, is
+/// an error: better reported than indexed as mojibake.
+pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
+    if bytes.iter().all(|b| b.is_ascii_whitespace()) || bytes == b"\xEF\xBB\xBF" {
         return Err(DecodeError::Empty);
     }
-    if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
-        return Err(DecodeError::Utf16);
-    }
-    if let Some(pos) = bytes.iter().position(|&b| b == 0) {
+    let decoded = if let Some((enc, bom)) = encoding_rs::Encoding::for_bom(bytes) {
+        decode_as(&bytes[bom..], enc)?
+    } else if let Ok(text) = std::str::from_utf8(bytes) {
+        if text.contains('\0') {
+            match utf16_without_bom(bytes) {
+                Some(enc) => decode_as(bytes, enc)?,
+                None => {
+                    return Err(DecodeError::Binary(format!(
+                        "NUL byte at offset {}",
+                        text.find('\0').unwrap_or(0)
+                    )))
+                }
+            }
+        } else {
+            Decoded {
+                text: text.to_string(),
+                encoding: "UTF-8",
+            }
+        }
+    } else if let Some(enc) = utf16_without_bom(bytes) {
+        decode_as(bytes, enc)?
+    } else if let Some(pos) = bytes.iter().position(|&b| b == 0) {
         return Err(DecodeError::Binary(format!("NUL byte at offset {pos}")));
+    } else {
+        let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
+        detector.feed(bytes, true);
+        let guess = detector.guess(Some(b"cn"), chardetng::Utf8Detection::Deny);
+        // Big5 read as GBK (or the reverse) decodes "cleanly" into private-use and replacement
+        // characters: keep the candidate with the fewest.
+        let noise = |t: &str| {
+            t.chars()
+                .filter(|&c| c == '\u{FFFD}' || ('\u{E000}'..='\u{F8FF}').contains(&c))
+                .count()
+        };
+        let best = [guess, encoding_rs::GBK, encoding_rs::BIG5]
+            .into_iter()
+            .min_by_key(|enc| noise(&enc.decode_without_bom_handling(bytes).0))
+            .unwrap_or(guess);
+        let d = decode_as(bytes, best)?;
+        if !d.text.chars().any(crate::chars::is_cjk) {
+            return Err(DecodeError::NotChinese(best.name()));
+        }
+        d
+    };
+    let text = &decoded.text;
+    if text.trim().is_empty() {
+        return Err(DecodeError::Empty);
     }
-    let text = std::str::from_utf8(bytes).map_err(|e| DecodeError::NotUtf8(e.valid_up_to()))?;
     let total = text.chars().count();
     let controls = text
         .chars()
@@ -47,7 +154,7 @@ pub fn decode(bytes: &[u8]) -> Result<String, DecodeError> {
             "{controls} control characters in {total}"
         )));
     }
-    Ok(text.to_string())
+    Ok(decoded)
 }
 
 /// One logical line.
@@ -278,12 +385,40 @@ mod tests {
     fn decode_rejects_bad_input() {
         assert_eq!(decode(b""), Err(DecodeError::Empty));
         assert_eq!(decode(b"  \n"), Err(DecodeError::Empty));
-        assert!(matches!(decode(b"ab\0cd"), Err(DecodeError::Binary(_))));
+        assert_eq!(decode(b"\xEF\xBB\xBF"), Err(DecodeError::Empty));
         assert!(matches!(
-            decode(b"\xb9\xfa\xbc\xd2"),
-            Err(DecodeError::NotUtf8(0))
+            decode(b"ab\0cd\x01\x02\x03\x04\x05"),
+            Err(DecodeError::Binary(_))
         ));
-        assert_eq!(decode("\u{feff}江西".as_bytes()).unwrap(), "江西");
+        assert!(matches!(
+            decode(&[0x89, b'P', b'N', b'G', 0, 0, 0, 13, 0xff, 0xd8]),
+            Err(DecodeError::Binary(_))
+        ));
+        assert_eq!(decode("\u{feff}江西".as_bytes()).unwrap().text, "江西");
+    }
+
+    #[test]
+    fn decode_detects_chinese_encodings() {
+        let text = "江西省人民政府办公厅关于印发2020年全省“五型”政府建设工作要点的通知。各市、县(区)人民政府,省政府各部门。";
+        let (gbk, _, _) = encoding_rs::GBK.encode(text);
+        let d = decode(&gbk).unwrap();
+        assert_eq!(d.text, text);
+        assert!(
+            d.encoding == "GBK" || d.encoding == "gb18030",
+            "{}",
+            d.encoding
+        );
+        let trad = "封丘縣人民政府辦公室關於推進全縣政務信息資源共享工作的通知。各鄉鎮人民政府,縣政府各部門。";
+        let (big5, _, _) = encoding_rs::BIG5.encode(trad);
+        assert_eq!(decode(&big5).unwrap().text, trad);
+        let mut le = vec![0xFF, 0xFE];
+        le.extend(text.encode_utf16().flat_map(|u| u.to_le_bytes()));
+        assert_eq!(decode(&le).unwrap().text, text);
+        let ascii_le: Vec<u8> = "Report 2020: 江西 ok"
+            .encode_utf16()
+            .flat_map(|u| u.to_le_bytes())
+            .collect();
+        assert_eq!(decode(&ascii_le).unwrap().text, "Report 2020: 江西 ok");
     }
 
     #[test]
