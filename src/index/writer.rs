@@ -446,11 +446,7 @@ impl Task {
 
     /// Records (and logs once) a file of a type this version does not read.
     fn skip(&mut self, path: &Path, source: &str) {
-        let ext = path
-            .extension()
-            .map(|e| e.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let reason = format!("unsupported file type .{ext} (this version reads .txt and .md)");
+        let reason = ingest::formats::unsupported_reason(path);
         if self.unsupported_logged.insert(path.to_path_buf()) {
             tracing::info!(file = %source, "skipped: {reason}");
         }

@@ -8,6 +8,7 @@
 //! boundaries next to it ([`Edge`]), so that a short string crossing from one part into the next
 //! is still found, in the article it runs into, and nowhere else.
 
+pub mod formats;
 pub mod meta;
 pub mod place;
 pub mod structure;
@@ -25,9 +26,6 @@ use crate::lexicon;
 /// Characters on each side of a part boundary kept for strings that cross it: any string of up
 /// to `EDGE + 1` characters crossing a boundary lies inside its window.
 pub const EDGE: usize = 7;
-
-/// File extensions read by this version.
-pub const EXTENSIONS: &[&str] = &["txt", "md", "markdown", "text"];
 
 /// One article: the unit search returns.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
@@ -90,8 +88,10 @@ pub struct Document {
 /// Why a file was not indexed.
 #[derive(Debug, thiserror::Error)]
 pub enum IngestError {
-    #[error("unsupported file type {0:?} (this version reads .txt and .md)")]
+    #[error("{0}")]
     Unsupported(String),
+    #[error(transparent)]
+    Docx(#[from] formats::DocxError),
     #[error(transparent)]
     Decode(#[from] text::DecodeError),
     #[error("cannot read: {0}")]
@@ -108,9 +108,7 @@ pub fn doc_id(source: &str) -> String {
 
 /// True when this version reads files with this path's extension.
 pub fn is_supported(path: &Path) -> bool {
-    path.extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
+    formats::by_extension(path).is_some()
 }
 
 /// Reads and parses one file. `source` is its path relative to the docs folder.
@@ -118,15 +116,27 @@ pub fn read_file(path: &Path, source: &str) -> Result<Document, IngestError> {
     read_bytes(path, source, &std::fs::read(path)?)
 }
 
-/// Parses a file's bytes (already read). `path` decides the format.
+/// Parses a file's bytes (already read): the format is detected from the bytes, then from the
+/// extension.
 pub fn read_bytes(path: &Path, source: &str, bytes: &[u8]) -> Result<Document, IngestError> {
-    if !is_supported(path) {
-        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
-        return Err(IngestError::Unsupported(format!(".{ext}")));
+    let format = formats::detect(path, bytes)
+        .ok_or_else(|| IngestError::Unsupported(formats::unsupported_reason(path)))?;
+    let (text, encoding) = match format {
+        formats::Format::Text => {
+            let d = text::decode(bytes)?;
+            (d.text, d.encoding)
+        }
+        formats::Format::Html => {
+            let d = text::decode(bytes)?;
+            (formats::html_to_text(&d.text), d.encoding)
+        }
+        formats::Format::Docx => (formats::docx_to_text(bytes)?, "UTF-8"),
+    };
+    if text.trim().is_empty() {
+        return Err(IngestError::Decode(text::DecodeError::Empty));
     }
-    let decoded = text::decode(bytes)?;
-    let mut doc = parse(source, &decoded.text);
-    doc.encoding = decoded.encoding.to_string();
+    let mut doc = parse(source, &text);
+    doc.encoding = encoding.to_string();
     Ok(doc)
 }
 
