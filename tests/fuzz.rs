@@ -44,7 +44,7 @@ proptest! {
 
     #[test]
     fn any_bytes_through_every_reader(bytes in prop::collection::vec(any::<u8>(), 0..3000)) {
-        for name in ["x.txt", "x.md", "x.html", "x.docx", "x.bin"] {
+        for name in ["x.txt", "x.md", "x.html", "x.docx", "x.pdf", "x.bin"] {
             let _ = ingest::read_bytes(Path::new(name), name, &bytes);
         }
     }

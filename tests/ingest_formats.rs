@@ -63,7 +63,7 @@ fn formats_and_encodings_read_like_their_seed() {
         eprintln!("{name}: read as {}", got.encoding);
         checked += 1;
     }
-    assert_eq!(checked, 7);
+    assert_eq!(checked, 9);
 }
 
 #[test]

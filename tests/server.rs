@@ -585,6 +585,11 @@ fn broken_files_are_reported_and_skipped() {
     let gbk: &[u8] = &[0xbd, 0xad, 0xce, 0xf7, 0xca, 0xa1, 0xd5, 0xfe, 0xb8, 0xae];
     std::fs::write(ws.docs().join("real_gbk.txt"), gbk).unwrap();
     std::fs::write(ws.docs().join("scan.pdf"), b"%PDF-1.4").unwrap();
+    std::fs::write(
+        ws.docs().join("old.doc"),
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
+    )
+    .unwrap();
     let s = Server::start(&ws);
     let (_, health) = s.get("/api/health");
     assert_eq!(health["documents"], 6);
@@ -600,16 +605,22 @@ fn broken_files_are_reported_and_skipped() {
         .collect();
     assert_eq!(
         failed,
-        ["binary.txt", "empty.txt", "gbk.txt"]
+        ["binary.txt", "empty.txt", "gbk.txt", "scan.pdf"]
             .iter()
             .map(|s| s.to_string())
             .collect()
     );
+    // Old binary Word files are skipped with a reason (not failures: nothing to retry).
+    assert_eq!(health["skipped"][0]["source"], "old.doc");
+    assert!(health["skipped"][0]["reason"]
+        .as_str()
+        .unwrap()
+        .contains(".docx"));
     for f in health["failed"].as_array().unwrap() {
         assert!(!f["reason"].as_str().unwrap().is_empty());
     }
     let log = std::fs::read_to_string(ws.log()).unwrap();
-    for name in ["empty.txt", "binary.txt", "gbk.txt", "scan.pdf"] {
+    for name in ["empty.txt", "binary.txt", "gbk.txt", "scan.pdf", "old.doc"] {
         assert_eq!(
             log.lines().filter(|l| l.contains(name)).count(),
             1,
@@ -626,7 +637,7 @@ fn broken_files_are_reported_and_skipped() {
         .as_array()
         .unwrap()
         .len()
-        == 2));
+        == 3));
 }
 
 /// Every string of the files (whitespace aside) is found, in exactly the files that contain it.

@@ -21,6 +21,7 @@ pub enum Format {
     Text,
     Html,
     Docx,
+    Pdf,
 }
 
 const TEXT_EXT: &[&str] = &["txt", "md", "markdown", "text"];
@@ -35,6 +36,8 @@ pub fn by_extension(path: &Path) -> Option<Format> {
         Some(Format::Html)
     } else if ext == "docx" {
         Some(Format::Docx)
+    } else if ext == "pdf" {
+        Some(Format::Pdf)
     } else {
         None
     }
@@ -50,9 +53,8 @@ pub fn unsupported_reason(path: &Path) -> String {
         "doc" | "wps" => {
             format!("old binary Word/WPS format (.{ext}) is not supported: save it as .docx")
         }
-        "pdf" => "PDF is not supported yet".to_string(),
         "" => "file without an extension: not read".to_string(),
-        _ => format!("unsupported file type .{ext} (read: .txt .md .html .htm .docx)"),
+        _ => format!("unsupported file type .{ext} (read: .txt .md .html .htm .docx .pdf)"),
     }
 }
 
@@ -62,6 +64,9 @@ pub fn unsupported_reason(path: &Path) -> String {
 pub fn detect(path: &Path, bytes: &[u8]) -> Option<Format> {
     if bytes.starts_with(b"PK\x03\x04") {
         return Some(Format::Docx);
+    }
+    if bytes.starts_with(b"%PDF-") {
+        return Some(Format::Pdf);
     }
     let head: String = String::from_utf8_lossy(&bytes[..bytes.len().min(512)])
         .trim_start_matches('\u{feff}')
@@ -347,6 +352,79 @@ pub fn docx_to_text(bytes: &[u8]) -> Result<String, DocxError> {
     Ok(out)
 }
 
+/// Why a PDF could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum PdfError {
+    #[error("encrypted or password-protected PDF")]
+    Encrypted,
+    #[error("cannot read this PDF ({0})")]
+    Unreadable(String),
+    #[error("PDF without a text layer (a scan?): OCR is not supported")]
+    NoText,
+}
+
+/// A page number line: `— 3 —`, `- 3 -`, `第3页`, `3/10`, `3`.
+fn is_page_number(line: &str) -> bool {
+    let t: String = line.chars().filter(|c| !c.is_whitespace()).collect();
+    let core =
+        t.trim_matches(|c: char| matches!(c, '—' | '-' | '－' | '–' | '·' | '[' | ']' | '(' | ')'));
+    let core = core
+        .strip_prefix('第')
+        .and_then(|c| c.strip_suffix('页'))
+        .unwrap_or(core);
+    let digits = |s: &str| !s.is_empty() && s.len() <= 4 && s.chars().all(|c| c.is_ascii_digit());
+    digits(core)
+        || core
+            .split_once('/')
+            .is_some_and(|(a, b)| digits(a) && digits(b))
+}
+
+/// The text layer of a PDF, page by page, without page numbers and without running headers or
+/// footers (a line repeated at the top or bottom of most pages).
+pub fn pdf_to_text(bytes: &[u8]) -> Result<String, PdfError> {
+    let pages = std::panic::catch_unwind(|| pdf_extract::extract_text_from_mem_by_pages(bytes))
+        .map_err(|_| PdfError::Unreadable("the PDF reader failed on it".into()))?
+        .map_err(|e| {
+            let msg = e.to_string();
+            if msg.to_ascii_lowercase().contains("encrypt") {
+                PdfError::Encrypted
+            } else {
+                PdfError::Unreadable(msg)
+            }
+        })?;
+    let lines: Vec<Vec<&str>> = pages
+        .iter()
+        .map(|p| p.lines().map(str::trim).filter(|l| !l.is_empty()).collect())
+        .collect();
+    let mut edges: std::collections::HashMap<&str, usize> = Default::default();
+    for page in &lines {
+        let mut ends: Vec<&str> = page
+            .iter()
+            .take(1)
+            .chain(page.iter().rev().take(1))
+            .copied()
+            .collect();
+        ends.dedup();
+        for l in ends {
+            *edges.entry(l).or_default() += 1;
+        }
+    }
+    let running = |l: &str| lines.len() >= 3 && edges.get(l).is_some_and(|&n| n * 2 > lines.len());
+    let mut out = String::new();
+    for page in &lines {
+        for l in page {
+            if !is_page_number(l) && !running(l) {
+                out.push_str(l);
+                out.push('\n');
+            }
+        }
+    }
+    if !out.chars().any(crate::chars::is_cjk) && out.trim().chars().count() < 20 {
+        return Err(PdfError::NoText);
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -393,6 +471,21 @@ mod tests {
             Some(Format::Docx)
         );
         assert_eq!(detect(Path::new("a.doc"), b"\xd0\xcf\x11\xe0"), None);
+    }
+
+    #[test]
+    fn page_numbers() {
+        for p in ["— 3 —", "- 12 -", "第3页", "3/10", "7"] {
+            assert!(is_page_number(p), "{p}");
+        }
+        for p in ["2020年", "第三条", "12345热线", "一、"] {
+            assert!(!is_page_number(p), "{p}");
+        }
+    }
+
+    #[test]
+    fn bad_pdf_is_an_error() {
+        assert!(pdf_to_text(b"%PDF-1.4 garbage").is_err());
     }
 
     #[test]

@@ -93,6 +93,8 @@ pub enum IngestError {
     #[error(transparent)]
     Docx(#[from] formats::DocxError),
     #[error(transparent)]
+    Pdf(#[from] formats::PdfError),
+    #[error(transparent)]
     Decode(#[from] text::DecodeError),
     #[error("cannot read: {0}")]
     Io(#[from] std::io::Error),
@@ -131,6 +133,7 @@ pub fn read_bytes(path: &Path, source: &str, bytes: &[u8]) -> Result<Document, I
             (formats::html_to_text(&d.text), d.encoding)
         }
         formats::Format::Docx => (formats::docx_to_text(bytes)?, "UTF-8"),
+        formats::Format::Pdf => (formats::pdf_to_text(bytes)?, "PDF text layer"),
     };
     if text.trim().is_empty() {
         return Err(IngestError::Decode(text::DecodeError::Empty));
