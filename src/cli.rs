@@ -52,6 +52,9 @@ enum Command {
         /// The docs folder: a file inside it gets the same `source` and `doc_id` as in the server.
         #[arg(long, default_value = "seeds")]
         docs: PathBuf,
+        /// Also print why each value was chosen (which line gave the title, which token the locality).
+        #[arg(long)]
+        explain: bool,
     },
 }
 
@@ -156,9 +159,13 @@ pub fn main() -> ExitCode {
             init_logging("warn");
             stats(&index)
         }
-        Command::Inspect { files, docs } => {
+        Command::Inspect {
+            files,
+            docs,
+            explain,
+        } => {
             init_logging("warn");
-            inspect(&files, &docs)
+            inspect(&files, &docs, explain)
         }
     };
     match result {
@@ -425,7 +432,7 @@ fn stats(dir: &Path) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn inspect(files: &[PathBuf], docs: &Path) -> anyhow::Result<ExitCode> {
+fn inspect(files: &[PathBuf], docs: &Path, explain: bool) -> anyhow::Result<ExitCode> {
     let mut out = std::io::stdout().lock();
     let mut code = ExitCode::SUCCESS;
     let root = docs.canonicalize().ok();
@@ -439,6 +446,18 @@ fn inspect(files: &[PathBuf], docs: &Path) -> anyhow::Result<ExitCode> {
             Ok(doc) => {
                 let mut v = serde_json::to_value(&doc)?;
                 v["source"] = json!(source);
+                if explain {
+                    let mut why = doc.explain.clone();
+                    why.extend(doc.articles.iter().map(|a| {
+                        format!(
+                            "article {}: locality {}: {}",
+                            a.id,
+                            a.locality.as_deref().unwrap_or("none"),
+                            a.why
+                        )
+                    }));
+                    v["explain"] = json!(why);
+                }
                 v
             }
             Err(e) => {

@@ -781,6 +781,30 @@ fn cli_inspect_index_and_search() {
         .unwrap();
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["source"], "004_dbf7095373e82926.txt");
+    assert!(v.get("explain").is_none());
+    // --explain says which line gave the title and which token the locality.
+    let out = std::process::Command::new(util::bin())
+        .args(["inspect", "--explain"])
+        .arg(ws.docs().join("003_b2204d79fb9515a8.txt"))
+        .output()
+        .unwrap();
+    let e: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let why: Vec<&str> = e["explain"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_str().unwrap())
+        .collect();
+    assert!(
+        why.iter()
+            .any(|w| w.starts_with("title:") && w.contains("line 1")),
+        "{why:?}"
+    );
+    assert!(
+        why.iter()
+            .any(|w| w.contains("locality 金龙镇") && w.contains("title token")),
+        "{why:?}"
+    );
     assert_eq!(
         v["doc_id"],
         zhengsou::ingest::doc_id("004_dbf7095373e82926.txt")

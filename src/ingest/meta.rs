@@ -122,6 +122,31 @@ pub struct Meta {
     pub issue: Option<u32>,
     pub number: Option<String>,
     pub issuer: Option<String>,
+    /// Why each value was chosen, for `zhengsou inspect --explain`.
+    pub why: Vec<String>,
+}
+
+/// `field: value (line N: "text")`, naming the first line that shows the value.
+fn locate(lines: &[Line], field: &str, value: &str) -> String {
+    let probe: String = crate::chars::stream(value).into_iter().take(12).collect();
+    let shows = |l: &Line| {
+        if field == "date" {
+            dates_in(&l.text).iter().any(|(d, _)| d == value)
+        } else {
+            crate::chars::stream(&l.text)
+                .into_iter()
+                .collect::<String>()
+                .contains(&probe)
+        }
+    };
+    match lines.iter().position(shows) {
+        Some(i) => format!(
+            "{field}: {value} (line {}: {:?})",
+            i + 1,
+            lines[i].text.chars().take(40).collect::<String>()
+        ),
+        None => format!("{field}: {value}"),
+    }
 }
 
 /// Value of a Chinese numeral up to 9999 (二十二, 一百五十, 〇).
@@ -259,24 +284,33 @@ pub fn read(lines: &[Line]) -> Meta {
         m.number = Some(n);
     }
 
-    let kind = if bulletin_line.is_some()
+    let notice_rule = if m.number.is_some() {
+        Some("it has a 文号")
+    } else if NOTICE_TITLE.is_match(&m.title)
+        || (m.title.contains("关于") && m.title.contains("印发"))
+    {
+        Some("its title names a 通知/意见/方案… or 印发s one")
+    } else if addressee(lines).is_some() {
+        Some("it opens with an addressee line")
+    } else if lines.iter().any(|l| NOTICE_FORMULA.is_match(&l.text)) {
+        Some("it uses a notice formula (特此通知, 现予公示 …)")
+    } else {
+        None
+    };
+    let (kind, rule) = if bulletin_line.is_some()
         && (m.issue.is_some()
             || head
                 .iter()
                 .any(|l| l.contains("简报") || l.contains("专报")))
     {
-        Kind::Bulletin
-    } else if m.number.is_some()
-        || NOTICE_TITLE.is_match(&m.title)
-        || (m.title.contains("关于") && m.title.contains("印发"))
-        || addressee(lines).is_some()
-        || lines.iter().any(|l| NOTICE_FORMULA.is_match(&l.text))
-    {
-        Kind::Notice
+        (Kind::Bulletin, "a 简报/专报 masthead with 第N期")
+    } else if let Some(rule) = notice_rule {
+        (Kind::Notice, rule)
     } else {
-        Kind::Other
+        (Kind::Other, "no masthead, 文号 or notice wording")
     };
     m.kind = Some(kind);
+    m.why.push(format!("kind: {} ({rule})", kind.as_str()));
 
     m.date = field(&head, "成文日期")
         .and_then(|d| dates_in(&d).into_iter().next().map(|(d, _)| d))
@@ -291,6 +325,23 @@ pub fn read(lines: &[Line]) -> Meta {
         })
         .filter(|v| !v.is_empty())
         .or_else(|| find_issuer(lines, kind, &m.title));
+    if m.title.is_empty() {
+        m.why
+            .push("title: none printed (the text opens with body text or chrome)".into());
+    } else {
+        m.why.push(locate(lines, "title", &m.title));
+    }
+    for (name, value) in [
+        ("date", m.date.clone()),
+        ("number", m.number.clone()),
+        ("issuer", m.issuer.clone()),
+        ("issue", m.issue.map(|i| format!("第{i}期"))),
+    ] {
+        match value {
+            Some(v) => m.why.push(locate(lines, name, &v)),
+            None => m.why.push(format!("{name}: not shown")),
+        }
+    }
     m
 }
 

@@ -48,6 +48,9 @@ pub struct Article {
     /// The part boundaries just before and just after this article (see [`Edge`]).
     #[serde(skip)]
     pub edges: [Option<Edge>; 2],
+    /// Why the title and locality were chosen (`inspect --explain`).
+    #[serde(skip)]
+    pub why: String,
 }
 
 /// A boundary between two parts of a file: the last [`EDGE`] characters before it and the first
@@ -83,6 +86,9 @@ pub struct Document {
     pub region_id: Option<u64>,
     #[serde(skip)]
     pub header_values: Vec<String>,
+    /// Why each value was chosen (`inspect --explain`); never stored.
+    #[serde(skip)]
+    pub explain: Vec<String>,
 }
 
 /// Why a file was not indexed.
@@ -201,7 +207,7 @@ pub fn parse(source: &str, src: &str) -> Document {
         } else {
             shape.title.clone()
         };
-        let (region_id, department) = attribute(&title, &text, doc_region);
+        let (region_id, department, why) = attribute(&title, &text, doc_region);
         let (categories, category_evidence) = if wuxing {
             categorize(&title, &text)
         } else {
@@ -221,6 +227,7 @@ pub fn parse(source: &str, src: &str) -> Document {
             region_id,
             match_values: vals,
             edges,
+            why,
         });
     }
     let unit = doc_region.and_then(|id| g.get(id));
@@ -242,13 +249,23 @@ pub fn parse(source: &str, src: &str) -> Document {
         articles,
         region_id: doc_region,
         header_values,
+        explain: meta.why.clone(),
     }
 }
 
 /// The locality and department of an article: its title's most specific place, a department
 /// named at the title's start (belonging to the issuing government), its lead sentence's
 /// place, or else the document's own place.
-fn attribute(title: &str, text: &str, doc_region: Option<u64>) -> (Option<u64>, Option<String>) {
+fn attribute(
+    title: &str,
+    text: &str,
+    doc_region: Option<u64>,
+) -> (Option<u64>, Option<String>, String) {
+    let doc_place = || {
+        doc_region
+            .and_then(|r| lexicon::gazetteer().get(r))
+            .map_or("none".to_string(), |u| u.name.clone())
+    };
     if let Some((prefix, dept)) = place::bare_department(title) {
         // 市信访局 in a city's bulletin is the city's own; 县医保局 there is some county's.
         let dept = if place::prefix_matches_level(&prefix, doc_region) {
@@ -256,12 +273,24 @@ fn attribute(title: &str, text: &str, doc_region: Option<u64>) -> (Option<u64>, 
         } else {
             format!("{prefix}{dept}")
         };
-        return (doc_region, Some(dept));
+        let why = format!(
+            "title opens with a department ({prefix}{dept}): the issuing government's place, {}",
+            doc_place()
+        );
+        return (doc_region, Some(dept), why);
     }
     let in_title = place::mentions(title, doc_region);
     if let Some(m) = place::most_specific(&in_title, doc_region) {
         let dept = place::named_department(title, &m.token);
-        return (Some(m.id), dept);
+        return (
+            Some(m.id),
+            dept,
+            format!(
+                "title token {:?} (most specific of {} place mentions)",
+                m.token,
+                in_title.len()
+            ),
+        );
     }
     let lead: String = text.chars().take_while(|&c| c != '。').take(120).collect();
     if let Some((prefix, dept)) = place::bare_department(&lead) {
@@ -270,13 +299,28 @@ fn attribute(title: &str, text: &str, doc_region: Option<u64>) -> (Option<u64>, 
         } else {
             format!("{prefix}{dept}")
         };
-        return (doc_region, Some(dept));
+        let why = format!(
+            "lead sentence opens with a department ({prefix}{dept}): {}",
+            doc_place()
+        );
+        return (doc_region, Some(dept), why);
     }
     let in_lead = place::mentions(&lead, doc_region);
     if let Some(m) = place::most_specific(&in_lead, doc_region) {
-        return (Some(m.id), place::named_department(&lead, &m.token));
+        return (
+            Some(m.id),
+            place::named_department(&lead, &m.token),
+            format!("lead sentence token {:?}", m.token),
+        );
     }
-    (doc_region, None)
+    (
+        doc_region,
+        None,
+        format!(
+            "no place in title or lead: the document's own place, {}",
+            doc_place()
+        ),
+    )
 }
 
 /// The 五型 categories and the phrases that decided them.
