@@ -266,52 +266,24 @@ fn attribute(
             .and_then(|r| lexicon::gazetteer().get(r))
             .map_or("none".to_string(), |u| u.name.clone())
     };
-    if let Some((prefix, dept)) = place::bare_department(title) {
-        // 市信访局 in a city's bulletin is the city's own; 县医保局 there is some county's.
-        let dept = if place::prefix_matches_level(&prefix, doc_region) {
-            dept
-        } else {
-            format!("{prefix}{dept}")
-        };
-        let why = format!(
-            "title opens with a department ({prefix}{dept}): the issuing government's place, {}",
-            doc_place()
-        );
-        return (doc_region, Some(dept), why);
-    }
-    let in_title = place::mentions(title, doc_region);
-    if let Some(m) = place::most_specific(&in_title, doc_region) {
-        let dept = place::named_department(title, &m.token);
-        return (
-            Some(m.id),
-            dept,
-            format!(
-                "title token {:?} (most specific of {} place mentions)",
-                m.token,
-                in_title.len()
-            ),
-        );
-    }
     let lead: String = text.chars().take_while(|&c| c != '。').take(120).collect();
-    if let Some((prefix, dept)) = place::bare_department(&lead) {
-        let dept = if place::prefix_matches_level(&prefix, doc_region) {
-            dept
-        } else {
-            format!("{prefix}{dept}")
-        };
-        let why = format!(
-            "lead sentence opens with a department ({prefix}{dept}): {}",
-            doc_place()
-        );
-        return (doc_region, Some(dept), why);
-    }
-    let in_lead = place::mentions(&lead, doc_region);
-    if let Some(m) = place::most_specific(&in_lead, doc_region) {
-        return (
-            Some(m.id),
-            place::named_department(&lead, &m.token),
-            format!("lead sentence token {:?}", m.token),
-        );
+    for (what, s) in [("title", title), ("lead sentence", lead.as_str())] {
+        if let Some(dept) = place::department_at_start(s, doc_region) {
+            let why = format!(
+                "{what} opens with a department ({dept}): the issuing government's place, {}",
+                doc_place()
+            );
+            return (doc_region, Some(dept), why);
+        }
+        let found = place::mentions(s, doc_region);
+        if let Some(m) = place::most_specific(&found, doc_region) {
+            let why = format!(
+                "{what} token {:?} (most specific of {} place mentions)",
+                m.token,
+                found.len()
+            );
+            return (Some(m.id), place::named_department(s, &m.token), why);
+        }
     }
     (
         doc_region,

@@ -124,6 +124,17 @@ pub fn bare_department(title: &str) -> Option<(String, String)> {
     is_noun_phrase(&c[2]).then(|| (c[1].to_string(), c[2].to_string()))
 }
 
+/// The department named at the start of `s`, as seen from a document of `region`: 市信访局 in
+/// a city's bulletin is the city's own 信访局; 县医保局 there stays 县医保局 (some county's).
+pub fn department_at_start(s: &str, region: Option<u64>) -> Option<String> {
+    let (prefix, dept) = bare_department(s)?;
+    Some(if prefix_matches_level(&prefix, region) {
+        dept
+    } else {
+        format!("{prefix}{dept}")
+    })
+}
+
 /// True when a bare prefix (省/市/县/区) names the level of `region`.
 pub fn prefix_matches_level(prefix: &str, region: Option<u64>) -> bool {
     let level = region
