@@ -206,7 +206,8 @@ pub fn open(dir: &Path) -> anyhow::Result<(Index, Fields)> {
         tracing::warn!(dir = %dir.display(), "index was built by another version; rebuilding it");
         for entry in std::fs::read_dir(dir)? {
             let path = entry?.path();
-            if path.is_file() {
+            // The repository keeps `index/.gitkeep`; everything else here is the old index.
+            if path.is_file() && path.file_name().is_none_or(|n| n != ".gitkeep") {
                 std::fs::remove_file(&path)?;
             }
         }
