@@ -78,7 +78,7 @@ fn bench(c: &mut Criterion) {
         .unwrap()
         .text;
     c.bench_function("snippet_long_notice", |b| {
-        b.iter(|| zhengsou::search::snippet::snippet(&text, &["政务服务".into(), "热线".into()]))
+        b.iter(|| zhengsou::search::snippet::snippet(&text, &["政务服务".into(), "热线".into()], 2))
     });
 }
 

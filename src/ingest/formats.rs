@@ -386,8 +386,16 @@ pub fn pdf_to_text(bytes: &[u8]) -> Result<String, PdfError> {
         .map_err(|_| PdfError::Unreadable("the PDF reader failed on it".into()))?
         .map_err(|e| {
             let msg = e.to_string();
-            if msg.to_ascii_lowercase().contains("encrypt") {
+            let lower = msg.to_ascii_lowercase();
+            if lower.contains("encrypt") || lower.contains("decrypt") || lower.contains("password")
+            {
                 PdfError::Encrypted
+            } else if lower.contains("cross reference")
+                || lower.contains("xref")
+                || lower.contains("trailer")
+                || lower.contains("eof")
+            {
+                PdfError::Unreadable(format!("corrupt or truncated file: {msg}"))
             } else {
                 PdfError::Unreadable(msg)
             }

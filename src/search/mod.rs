@@ -398,7 +398,10 @@ impl Engine {
                     (t.into_iter().map(|(_, a)| (0.0, a)).collect(), c, f)
                 }
             };
-        let terms = req.parsed.highlight_terms();
+        // Typed terms first, then synonyms: the snippet prefers sentences with typed ones.
+        let mut terms = req.parsed.terms();
+        let literal = terms.len();
+        terms.extend(req.parsed.expanded());
         let mut hits = Vec::with_capacity(addrs.len());
         for (score, addr) in addrs {
             let doc: TantivyDocument = searcher.doc(addr)?;
@@ -407,7 +410,7 @@ impl Engine {
             };
             let s: StoredHit = serde_json::from_str(json).map_err(|e| Error::Internal(e.into()))?;
             let snippet = if req.snippets {
-                snippet::snippet(&s.text, &terms)
+                snippet::snippet(&s.text, &terms, literal)
             } else {
                 String::new()
             };

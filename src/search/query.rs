@@ -57,14 +57,6 @@ impl Parsed {
             .map(|a| a.text.clone())
             .collect()
     }
-    /// Everything a hit may have matched, for highlighting.
-    pub fn highlight_terms(&self) -> Vec<String> {
-        self.groups
-            .iter()
-            .flatten()
-            .map(|a| a.text.clone())
-            .collect()
-    }
 }
 
 const MAX_QUERY_CHARS: usize = 500;

@@ -9,8 +9,8 @@ use crate::chars::{fold, is_ignorable};
 /// Target snippet length in characters.
 pub const SNIPPET_CHARS: usize = 140;
 
-/// Character spans `[start, end)` (indices into `text.chars()`) where any term occurs.
-pub fn match_spans(text: &str, terms: &[String]) -> Vec<(usize, usize)> {
+/// Every occurrence of a term: `(start, end, term index)`, char indices into `text`, sorted.
+fn occurrences(text: &str, terms: &[String]) -> Vec<(usize, usize, usize)> {
     // The folded stream with, for each stream char, its char index in `text`.
     let stream: Vec<(usize, char)> = text
         .chars()
@@ -18,26 +18,36 @@ pub fn match_spans(text: &str, terms: &[String]) -> Vec<(usize, usize)> {
         .filter(|(_, c)| !is_ignorable(*c))
         .map(|(i, c)| (i, fold(c)))
         .collect();
-    let mut spans = Vec::new();
-    for term in terms {
+    let mut found = Vec::new();
+    for (k, term) in terms.iter().enumerate() {
         let t: Vec<char> = crate::chars::stream(term);
         if t.is_empty() || t.len() > stream.len() {
             continue;
         }
         for s in 0..=stream.len() - t.len() {
-            if stream[s..s + t.len()]
-                .iter()
-                .map(|(_, c)| *c)
-                .eq(t.iter().copied())
+            if stream[s].1 == t[0]
+                && stream[s..s + t.len()]
+                    .iter()
+                    .map(|(_, c)| *c)
+                    .eq(t.iter().copied())
             {
-                spans.push((stream[s].0, stream[s + t.len() - 1].0 + 1));
+                found.push((stream[s].0, stream[s + t.len() - 1].0 + 1, k));
             }
         }
     }
-    spans.sort_unstable();
-    // Merge overlapping spans.
+    found.sort_unstable();
+    found
+}
+
+/// Character spans `[start, end)` (indices into `text.chars()`) where any term occurs,
+/// overlapping ones merged.
+pub fn match_spans(text: &str, terms: &[String]) -> Vec<(usize, usize)> {
+    merge(&occurrences(text, terms))
+}
+
+fn merge(found: &[(usize, usize, usize)]) -> Vec<(usize, usize)> {
     let mut merged: Vec<(usize, usize)> = Vec::new();
-    for (s, e) in spans {
+    for &(s, e, _) in found {
         match merged.last_mut() {
             Some(last) if s < last.1 => last.1 = last.1.max(e),
             _ => merged.push((s, e)),
@@ -87,10 +97,13 @@ pub fn highlight(chars: &[char], from: usize, to: usize, spans: &[(usize, usize)
     out
 }
 
-/// The best passage of `text` for `terms`.
-pub fn snippet(text: &str, terms: &[String]) -> String {
+/// The best passage of `text` for `terms`, of which the first `literal` were typed (the rest are
+/// synonyms): the sentence with the most distinct typed terms, then the most distinct terms,
+/// then the most matches, grown with its neighbours. Linear in the text.
+pub fn snippet(text: &str, terms: &[String], literal: usize) -> String {
     let chars: Vec<char> = text.chars().collect();
-    let spans = match_spans(text, terms);
+    let found = occurrences(text, terms);
+    let spans = merge(&found);
     // Sentences as char ranges.
     let mut sentences = Vec::new();
     let mut start = 0;
@@ -106,29 +119,30 @@ pub fn snippet(text: &str, terms: &[String]) -> String {
     if sentences.is_empty() {
         return String::new();
     }
-    let folded_terms: Vec<Vec<char>> = terms.iter().map(|t| crate::chars::stream(t)).collect();
-    let score = |(s, e): (usize, usize)| -> (usize, usize) {
-        let inside: Vec<&(usize, usize)> =
-            spans.iter().filter(|(a, b)| *a >= s && *b <= e).collect();
-        let distinct = folded_terms
-            .iter()
-            .filter(|t| {
-                inside.iter().any(|(a, b)| {
-                    crate::chars::stream(&chars[*a..*b].iter().collect::<String>())
-                        .windows(t.len().max(1))
-                        .any(|w| w == t.as_slice())
-                })
-            })
-            .count();
-        (distinct, inside.len())
-    };
-    let best = (0..sentences.len())
-        .max_by(|&a, &b| {
-            score(sentences[a])
-                .cmp(&score(sentences[b]))
-                .then(b.cmp(&a))
-        })
-        .unwrap_or(0);
+    // One sweep: each occurrence counts for the sentence it starts in.
+    let mut best = (0usize, (0usize, 0usize, 0usize));
+    let mut seen: Vec<bool> = vec![false; terms.len()];
+    let mut occ = found.iter().peekable();
+    for (idx, &(s, e)) in sentences.iter().enumerate() {
+        seen.iter_mut().for_each(|x| *x = false);
+        let mut count = 0;
+        while let Some(&&(os, _, k)) = occ.peek() {
+            if os >= e {
+                break;
+            }
+            if os >= s {
+                seen[k] = true;
+                count += 1;
+            }
+            occ.next();
+        }
+        let typed = seen.iter().take(literal).filter(|x| **x).count();
+        let all = seen.iter().filter(|x| **x).count();
+        if (typed, all, count) > best.1 {
+            best = (idx, (typed, all, count));
+        }
+    }
+    let best = best.0;
     let (mut from, mut to) = sentences[best];
     let (mut lo, mut hi) = (best, best);
     // Grow with neighbouring sentences while there is room.
@@ -150,7 +164,7 @@ pub fn snippet(text: &str, terms: &[String]) -> String {
             break;
         }
     }
-    // A single long sentence: centre a window on its first match.
+    // A long sentence: a window around its first match.
     let mut prefix = "";
     let mut suffix = "";
     if to - from > SNIPPET_CHARS * 2 {
@@ -187,6 +201,7 @@ mod tests {
         let s = snippet(
             "前言。<script>alert(1)</script>推出“政务快\n递”服务。后记。",
             &["政务快递".into()],
+            1,
         );
         assert!(s.contains("<mark>政务快\n递</mark>"), "{s}");
         assert!(s.contains("&lt;script&gt;"), "{s}");
@@ -200,9 +215,26 @@ mod tests {
             "无关".repeat(80),
             "其他".repeat(80)
         );
-        let s = snippet(&text, &["网上信访".into()]);
+        let s = snippet(&text, &["网上信访".into()], 1);
         assert!(s.contains("<mark>网上信访</mark>很好"), "{s}");
         assert!(s.chars().count() < 400);
+    }
+
+    #[test]
+    fn typed_terms_beat_synonyms() {
+        let text = "第一句讲网上信访。第二句讲一键维权。";
+        let s = snippet(text, &["一键维权".into(), "网上信访".into()], 1);
+        assert!(
+            s.starts_with("第一句") && s.contains("<mark>一键维权</mark>"),
+            "{s}"
+        );
+        let text = format!(
+            "{}。第二句讲一键维权。{}。",
+            "前".repeat(300),
+            "后".repeat(300)
+        );
+        let s = snippet(&text, &["一键维权".into(), "网上信访".into()], 1);
+        assert!(s.contains("<mark>一键维权</mark>"), "{s}");
     }
 
     #[test]
