@@ -117,16 +117,21 @@ const BLOCK: &[&str] = &[
     "title",
 ];
 
-/// True for page footers (copyright, site id): not even header material.
-fn is_footer(el: ElementRef) -> bool {
+/// An element's id and classes, lower-cased, to recognise page furniture by name.
+fn marks(el: ElementRef) -> String {
     let v = el.value();
-    let marks = format!(
+    format!(
         "{} {}",
         v.id().unwrap_or(""),
         v.classes().collect::<Vec<_>>().join(" ")
     )
-    .to_ascii_lowercase();
-    v.name() == "footer"
+    .to_ascii_lowercase()
+}
+
+/// True for page footers (copyright, site id): not even header material.
+fn is_footer(el: ElementRef) -> bool {
+    let marks = marks(el);
+    el.value().name() == "footer"
         || ["footer", "foot", "copyright", "bottom"]
             .iter()
             .any(|m| marks.contains(m))
@@ -178,15 +183,8 @@ fn in_chrome(el: ElementRef) -> bool {
         .filter_map(ElementRef::wrap)
         .chain(std::iter::once(el))
         .any(|a| {
-            let v = a.value();
-            let name = v.name();
-            let marks = format!(
-                "{} {}",
-                v.id().unwrap_or(""),
-                v.classes().collect::<Vec<_>>().join(" ")
-            )
-            .to_ascii_lowercase();
-            matches!(name, "nav" | "header" | "footer" | "aside")
+            let marks = marks(a);
+            matches!(a.value().name(), "nav" | "header" | "footer" | "aside")
                 || [
                     "nav",
                     "menu",

@@ -299,27 +299,18 @@ fn literal_query(f: &Fields, atom: &Atom) -> Box<dyn Query> {
         if seen.contains(&w) {
             continue;
         }
-        let title = TermQuery::new(
-            Term::from_field_text(f.title_w, &w),
-            IndexRecordOption::WithFreqs,
-        );
-        let text = TermQuery::new(
-            Term::from_field_text(f.text_w, &w),
-            IndexRecordOption::WithFreqs,
-        );
-        clauses.push((
-            Occur::Should,
-            Box::new(BoostQuery::new(Box::new(title), TITLE_WORD_BOOST)),
-        ));
-        clauses.push((Occur::Should, Box::new(text)));
-        let lead = TermQuery::new(
-            Term::from_field_text(f.lead_w, &w),
-            IndexRecordOption::WithFreqs,
-        );
-        clauses.push((
-            Occur::Should,
-            Box::new(BoostQuery::new(Box::new(lead), LEAD_WORD_BOOST)),
-        ));
+        // The word in the title, the text and the lead sentence, each with its weight.
+        for (field, boost) in [
+            (f.title_w, TITLE_WORD_BOOST),
+            (f.text_w, 1.0),
+            (f.lead_w, LEAD_WORD_BOOST),
+        ] {
+            let q = TermQuery::new(
+                Term::from_field_text(field, &w),
+                IndexRecordOption::WithFreqs,
+            );
+            clauses.push((Occur::Should, Box::new(BoostQuery::new(Box::new(q), boost))));
+        }
         seen.push(w);
     }
     Box::new(BooleanQuery::new(clauses))
