@@ -78,6 +78,12 @@ struct ServeArgs {
     /// Scan the folder every SECONDS instead of using change notifications.
     #[arg(long, value_name = "SECONDS")]
     poll: Option<f64>,
+    /// Origin allowed to call the read-only API from a browser (repeatable); default: any.
+    #[arg(long = "cors-origin", value_name = "ORIGIN")]
+    cors_origins: Vec<String>,
+    /// Bearer key that switches on the admin routes (/api/admin/*); off without one.
+    #[arg(long, env = "ZHENGSOU_ADMIN_KEY", hide_env_values = true)]
+    admin_key: Option<String>,
 }
 
 #[derive(Args, Debug)]
@@ -141,6 +147,8 @@ pub fn main() -> ExitCode {
         },
         addr: "127.0.0.1:8080".parse().expect("valid address"),
         poll: None,
+        cors_origins: Vec::new(),
+        admin_key: std::env::var("ZHENGSOU_ADMIN_KEY").ok(),
     }));
     let result = match command {
         Command::Serve(a) => {
@@ -244,8 +252,12 @@ fn serve(a: ServeArgs) -> anyhow::Result<ExitCode> {
             listener.local_addr()?
         );
         let app = api::app(AppState {
-            engine,
             writer: Some(writer),
+            docs: Some(root.clone()),
+            index_dir: Some(a.paths.index.clone()),
+            admin_key: a.admin_key.as_deref().map(Into::into),
+            cors_origins: a.cors_origins.clone(),
+            ..AppState::new(engine)
         });
         axum::serve(listener, app)
             .with_graceful_shutdown(shutdown())
@@ -391,43 +403,7 @@ fn unescape(s: &str) -> String {
 fn stats(dir: &Path) -> anyhow::Result<ExitCode> {
     let (idx, fields) = index::open_existing(dir)?;
     let engine = Engine::new(idx, fields)?;
-    let (documents, articles) = engine.counts();
-    let usage = engine.reader.searcher().space_usage()?;
-    let mut per_field: std::collections::BTreeMap<String, u64> = Default::default();
-    let mut store = 0;
-    for seg in usage.segments() {
-        for part in [
-            seg.termdict(),
-            seg.postings(),
-            seg.positions(),
-            seg.fast_fields(),
-            seg.fieldnorms(),
-        ] {
-            for f in part.fields() {
-                *per_field.entry(f.field_name().to_string()).or_default() += f.total().get_bytes();
-            }
-        }
-        store += seg.store().total().get_bytes();
-    }
-    let on_disk: u64 = std::fs::read_dir(dir)?
-        .filter_map(|e| e.ok()?.metadata().ok())
-        .filter(|m| m.is_file())
-        .map(|m| m.len())
-        .sum();
-    let bigram: u64 = per_field
-        .iter()
-        .filter(|(k, _)| k.ends_with("bi") || k.starts_with("edge"))
-        .map(|(_, v)| v)
-        .sum();
-    let v = json!({
-        "documents": documents,
-        "articles": articles,
-        "segments": usage.segments().len(),
-        "bytes_on_disk": on_disk,
-        "bytes_stored_text": store,
-        "bytes_bigram_channel": bigram,
-        "bytes_per_field": per_field,
-    });
+    let v = index::stats(&engine.reader.searcher(), &engine.fields, dir)?;
     println!("{}", serde_json::to_string_pretty(&v)?);
     Ok(ExitCode::SUCCESS)
 }

@@ -9,6 +9,12 @@ pub enum Error {
     /// The thing asked for does not exist: 404.
     #[error("{0}")]
     NotFound(String),
+    /// Credentials are missing or wrong: 401.
+    #[error("{0}")]
+    Unauthorized(String),
+    /// The route is switched off: 403.
+    #[error("{0}")]
+    Forbidden(String),
     /// Something on our side failed: 500, logged, details not shown to the client.
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
@@ -26,6 +32,8 @@ impl Error {
         match self {
             Error::BadRequest(_) => "bad_request",
             Error::NotFound(_) => "not_found",
+            Error::Unauthorized(_) => "unauthorized",
+            Error::Forbidden(_) => "forbidden",
             Error::Internal(_) => "internal",
         }
     }

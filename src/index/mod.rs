@@ -129,7 +129,7 @@ pub struct StoredHit {
 }
 
 /// The fields of a hit: the article's own and its document's.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
 pub struct HitMeta {
     pub id: String,
     pub doc_id: String,
@@ -320,4 +320,49 @@ pub fn to_tantivy(f: &Fields, doc: &Document, fingerprint: &str) -> Vec<TantivyD
             t
         })
         .collect()
+}
+
+/// Index statistics: documents, articles, segments, bytes on disk, stored text, per field.
+pub fn stats(
+    searcher: &tantivy::Searcher,
+    fields: &Fields,
+    dir: &Path,
+) -> anyhow::Result<serde_json::Value> {
+    let (documents, articles) = writer::counts(searcher, fields);
+    let usage = searcher.space_usage()?;
+    let mut per_field: std::collections::BTreeMap<String, u64> = Default::default();
+    let mut store = 0;
+    for seg in usage.segments() {
+        for part in [
+            seg.termdict(),
+            seg.postings(),
+            seg.positions(),
+            seg.fast_fields(),
+            seg.fieldnorms(),
+        ] {
+            for f in part.fields() {
+                *per_field.entry(f.field_name().to_string()).or_default() += f.total().get_bytes();
+            }
+        }
+        store += seg.store().total().get_bytes();
+    }
+    let on_disk: u64 = std::fs::read_dir(dir)?
+        .filter_map(|e| e.ok()?.metadata().ok())
+        .filter(|m| m.is_file())
+        .map(|m| m.len())
+        .sum();
+    let bigram: u64 = per_field
+        .iter()
+        .filter(|(k, _)| k.ends_with("bi") || k.starts_with("edge"))
+        .map(|(_, v)| v)
+        .sum();
+    Ok(serde_json::json!({
+        "documents": documents,
+        "articles": articles,
+        "segments": usage.segments().len(),
+        "bytes_on_disk": on_disk,
+        "bytes_stored_text": store,
+        "bytes_bigram_channel": bigram,
+        "bytes_per_field": per_field,
+    }))
 }

@@ -44,6 +44,8 @@ pub enum Op {
     Remove(PathBuf),
     /// Compare the whole folder with the index and fix every difference.
     Reconcile,
+    /// Re-read every file, changed or not (after an upgrade of the reading rules, say).
+    Reindex,
     /// Answer once everything sent before has been committed.
     Flush(mpsc::Sender<()>),
 }
@@ -287,7 +289,7 @@ impl Task {
             }
             self.commit();
             if std::mem::take(&mut self.reconcile_after_rollback) {
-                self.reconcile_logged();
+                self.reconcile_logged(false);
             }
         }
         self.commit();
@@ -307,11 +309,8 @@ impl Task {
                 self.remove(&path);
                 self.done_one();
             }
-            Op::Reconcile => {
-                if let Err(e) = self.reconcile() {
-                    tracing::error!("reconciliation failed: {e:#}");
-                }
-            }
+            Op::Reconcile => self.reconcile_logged(false),
+            Op::Reindex => self.reconcile_logged(true),
             Op::Flush(tx) => self.batch.waiters.push(tx),
         }
     }
@@ -345,7 +344,7 @@ impl Task {
         let meta = match std::fs::metadata(path) {
             Ok(m) if m.is_file() => m,
             Ok(m) if m.is_dir() => {
-                self.reconcile_logged();
+                self.reconcile_logged(false);
                 return true;
             }
             _ => {
@@ -486,14 +485,14 @@ impl Task {
         }
     }
 
-    fn reconcile_logged(&mut self) {
-        if let Err(e) = self.reconcile() {
+    fn reconcile_logged(&mut self, force: bool) {
+        if let Err(e) = self.reconcile(force) {
             tracing::error!("reconciliation failed: {e:#}");
         }
     }
 
-    /// Makes the index equal the folder.
-    fn reconcile(&mut self) -> anyhow::Result<()> {
+    /// Makes the index equal the folder; `force` re-reads files whose fingerprint is unchanged.
+    fn reconcile(&mut self, force: bool) -> anyhow::Result<()> {
         // Pending deletes and adds must be visible before comparing.
         self.commit();
         let indexed = indexed_sources(&self.reader.searcher())?;
@@ -533,7 +532,7 @@ impl Task {
         let changed: Vec<PathBuf> = on_disk
             .iter()
             .filter(|(source, (_, key))| match indexed.get(*source) {
-                Some(fp) => !fp.starts_with(&format!("{key}:")),
+                Some(fp) => force || !fp.starts_with(&format!("{key}:")),
                 None => true,
             })
             .map(|(_, (p, _))| p.clone())

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use super::text::Line;
 
 /// What a document is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
     Notice,

@@ -28,7 +28,7 @@ use crate::lexicon;
 pub const EDGE: usize = 7;
 
 /// One article: the unit search returns.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
 pub struct Article {
     pub id: String,
     pub title: String,
@@ -62,7 +62,7 @@ pub struct Edge {
 }
 
 /// One source file, understood.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
 pub struct Document {
     pub doc_id: String,
     pub source: String,

@@ -103,28 +103,29 @@ impl SegmentCollector for FacetSegment {
 }
 
 /// A node of the region tree.
-#[derive(Debug, Serialize, Clone, PartialEq)]
+#[derive(Debug, Serialize, Clone, PartialEq, utoipa::ToSchema)]
 pub struct RegionNode {
     pub name: String,
     pub code: String,
     pub count: u64,
+    #[schema(no_recursion)]
     pub children: Vec<RegionNode>,
 }
 
-#[derive(Debug, Serialize, Clone, PartialEq)]
+#[derive(Debug, Serialize, Clone, PartialEq, utoipa::ToSchema)]
 pub struct NameCount {
     pub name: String,
     pub count: u64,
 }
 
-#[derive(Debug, Serialize, Clone, PartialEq)]
+#[derive(Debug, Serialize, Clone, PartialEq, utoipa::ToSchema)]
 pub struct YearCount {
     pub year: u64,
     pub count: u64,
 }
 
 /// The facets of a response.
-#[derive(Debug, Serialize, Clone, PartialEq)]
+#[derive(Debug, Serialize, Clone, PartialEq, utoipa::ToSchema)]
 pub struct Facets {
     pub region: Vec<RegionNode>,
     pub category: Vec<NameCount>,

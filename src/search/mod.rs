@@ -29,23 +29,41 @@ pub const MAX_SIZE: usize = 100;
 pub const MAX_WINDOW: usize = 10_000;
 
 /// Query parameters as they arrive (HTTP query string or CLI flags); all optional strings.
-#[derive(Debug, Default, Clone, Deserialize, Serialize)]
+#[derive(Debug, Default, Clone, Deserialize, Serialize, utoipa::IntoParams)]
 #[serde(default)]
+#[into_params(parameter_in = Query)]
 pub struct Params {
+    /// The query: words separated by spaces must all occur; `"a phrase"`; `-word` excludes;
+    /// `A OR B`; `title:词` (or `标题：词`) matches in titles only. Empty: browse by date.
     pub q: Option<String>,
+    /// Region name or code at any level (江西省, 赣州市, 章贡区, 金龙镇, 360702): the region and
+    /// everything below it.
     pub region: Option<String>,
+    /// Earliest date, `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.
     pub date_from: Option<String>,
+    /// Latest date, `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.
     pub date_to: Option<String>,
+    /// One year, `YYYY`.
     pub year: Option<String>,
+    /// 五型 categories, comma separated: 忠诚型 创新型 担当型 服务型 过硬型 (or 1–5).
     pub category: Option<String>,
+    /// `notice`, `bulletin` or `other`.
     pub kind: Option<String>,
+    /// 文号, brackets in any style (赣府发[2012]8号 = 赣府发〔2012〕8号).
     pub number: Option<String>,
+    /// Words of the issuing body's name.
     pub issuer: Option<String>,
+    /// Department (信访局, 市信访局, 赣州市信访局).
     pub department: Option<String>,
+    /// `relevance` (default with a query) or `date` (default without).
     pub sort: Option<String>,
+    /// Offset of the first hit (default 0); `from + size` ≤ 10000.
     pub from: Option<String>,
+    /// Hits per page, 1–100 (default 10).
     pub size: Option<String>,
+    /// `false` skips facet counting.
     pub facets: Option<String>,
+    /// `false` skips snippets.
     pub snippets: Option<String>,
 }
 
@@ -237,7 +255,7 @@ impl Request {
 }
 
 /// One hit: the article's and its document's fields, a snippet and the score.
-#[derive(Debug, Serialize, Clone)]
+#[derive(Debug, Serialize, Clone, utoipa::ToSchema)]
 pub struct Hit {
     #[serde(flatten)]
     pub meta: HitMeta,
@@ -246,7 +264,7 @@ pub struct Hit {
 }
 
 /// What the query was understood as.
-#[derive(Debug, Serialize, Clone)]
+#[derive(Debug, Serialize, Clone, utoipa::ToSchema)]
 pub struct QueryInfo {
     pub terms: Vec<String>,
     pub excluded: Vec<String>,
@@ -254,7 +272,7 @@ pub struct QueryInfo {
 }
 
 /// A search response.
-#[derive(Debug, Serialize, Clone)]
+#[derive(Debug, Serialize, Clone, utoipa::ToSchema)]
 pub struct Response {
     pub total: usize,
     pub took_ms: f64,

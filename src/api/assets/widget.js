@@ -1,0 +1,227 @@
+// 政搜 embeddable search box.
+//   <script src="https://SERVER/widget.js" data-endpoint="https://SERVER"></script>
+// Optional: data-target="#css-selector" (where to put the box; default: right after the script),
+// data-placeholder, data-size (results shown, default 6), data-region / data-category /
+// data-kind (fixed filters for this portal).
+// Everything lives in a Shadow DOM: the host page's CSS cannot reach in, ours cannot leak out.
+// Document text is only ever inserted as text; highlights are rebuilt as <mark> elements.
+(function () {
+  'use strict';
+  var script = document.currentScript;
+  if (!script) return;
+  var endpoint = (script.getAttribute('data-endpoint') || new URL(script.src, location.href).origin).replace(/\/+$/, '');
+  var size = Math.max(1, Math.min(20, parseInt(script.getAttribute('data-size') || '6', 10) || 6));
+  var fixed = {};
+  ['region', 'category', 'kind'].forEach(function (k) {
+    var v = script.getAttribute('data-' + k);
+    if (v) fixed[k] = v;
+  });
+
+  var host = document.createElement('div');
+  host.className = 'zhengsou-widget';
+  var target = script.getAttribute('data-target') && document.querySelector(script.getAttribute('data-target'));
+  if (target) target.appendChild(host); else script.parentNode.insertBefore(host, script.nextSibling);
+  var root = host.attachShadow({ mode: 'open' });
+  var uid = 'zs' + Math.random().toString(36).slice(2, 8);
+
+  var style = document.createElement('style');
+  style.textContent = [
+    ':host{all:initial;display:block;position:relative;max-width:40rem;font:16px/1.5 system-ui,-apple-system,"PingFang SC","Noto Sans CJK SC","Microsoft YaHei",sans-serif;color:#1f2328}',
+    'form{display:flex;gap:6px;margin:0}',
+    'input{flex:1;min-width:0;font:inherit;padding:8px 10px;border:1px solid #b9c2cc;border-radius:6px;background:#fff;color:#1f2328;margin:0}',
+    'button{font:inherit;padding:8px 14px;border:0;border-radius:6px;background:#b3261e;color:#fff;cursor:pointer;margin:0}',
+    ':focus-visible{outline:3px solid #0b57d0;outline-offset:1px}',
+    '.panel{position:absolute;left:0;right:0;top:100%;margin-top:4px;background:#fff;border:1px solid #d8dee4;border-radius:8px;box-shadow:0 8px 24px rgba(0,0,0,.15);z-index:2147483000;max-height:70vh;overflow:auto;text-align:left}',
+    '.panel[hidden]{display:none}',
+    'ul{list-style:none;margin:0;padding:4px 0}',
+    'li{margin:0;padding:8px 12px;cursor:pointer;border-bottom:1px solid #f0f2f4}',
+    'li[aria-selected="true"],li:hover{background:#eef3fd}',
+    'a{color:#0b57d0;text-decoration:none;font-weight:600}',
+    '.meta{color:#59636e;font-size:13px}',
+    '.place{color:#b3261e;font-weight:600;margin-right:8px}',
+    '.snip{font-size:14px;margin-top:2px;overflow-wrap:anywhere}',
+    'mark{background:#ffe08a;color:inherit}',
+    '.note{padding:10px 12px;color:#59636e;font-size:14px}',
+    '.more{display:block;padding:8px 12px;font-weight:400;font-size:14px}'
+  ].join('\n');
+  root.appendChild(style);
+
+  var form = document.createElement('form');
+  form.setAttribute('role', 'search');
+  var input = document.createElement('input');
+  input.type = 'search';
+  input.setAttribute('aria-label', '搜索政策文件和工作简报');
+  input.placeholder = script.getAttribute('data-placeholder') || '搜索政策文件和工作简报';
+  input.setAttribute('role', 'combobox');
+  input.setAttribute('aria-autocomplete', 'list');
+  input.setAttribute('aria-expanded', 'false');
+  input.setAttribute('aria-controls', uid + '-list');
+  input.autocomplete = 'off';
+  var button = document.createElement('button');
+  button.type = 'submit';
+  button.textContent = '搜索';
+  form.appendChild(input);
+  form.appendChild(button);
+  var panel = document.createElement('div');
+  panel.className = 'panel';
+  panel.hidden = true;
+  var status = document.createElement('div');
+  status.className = 'note';
+  status.setAttribute('role', 'status');
+  var list = document.createElement('ul');
+  list.id = uid + '-list';
+  list.setAttribute('role', 'listbox');
+  panel.appendChild(status);
+  panel.appendChild(list);
+  root.appendChild(form);
+  root.appendChild(panel);
+
+  var items = [], active = -1, timer = null, ctrl = null, lastQ = null;
+
+  function params(q) {
+    var p = new URLSearchParams({ q: q });
+    Object.keys(fixed).forEach(function (k) { p.set(k, fixed[k]); });
+    return p;
+  }
+
+  // The server's snippet is escaped text with <mark> tags: parse it inertly and keep only text
+  // and marks, so nothing else from a document can ever become markup here.
+  function snippetNodes(html) {
+    var frag = document.createDocumentFragment();
+    var tpl = document.createElement('template');
+    tpl.innerHTML = html;
+    tpl.content.childNodes.forEach(function (n) {
+      if (n.nodeType === 3) frag.appendChild(document.createTextNode(n.textContent));
+      else if (n.nodeName === 'MARK') {
+        var m = document.createElement('mark');
+        m.textContent = n.textContent;
+        frag.appendChild(m);
+      } else frag.appendChild(document.createTextNode(n.textContent || ''));
+    });
+    return frag;
+  }
+
+  function close() {
+    panel.hidden = true;
+    input.setAttribute('aria-expanded', 'false');
+    input.removeAttribute('aria-activedescendant');
+    active = -1;
+  }
+
+  function select(i) {
+    active = i;
+    items.forEach(function (li, k) { li.setAttribute('aria-selected', k === i ? 'true' : 'false'); });
+    if (i >= 0) {
+      input.setAttribute('aria-activedescendant', items[i].id);
+      items[i].scrollIntoView({ block: 'nearest' });
+    } else input.removeAttribute('aria-activedescendant');
+  }
+
+  function open(url) { window.open(url, '_blank', 'noopener'); }
+
+  function render(q, data) {
+    list.textContent = '';
+    items = [];
+    active = -1;
+    var hits = data.hits || [];
+    status.textContent = hits.length ? '共 ' + data.total + ' 篇，按相关度排列' : '没有找到包含“' + q + '”的文章';
+    hits.forEach(function (h, k) {
+      var li = document.createElement('li');
+      li.id = uid + '-o' + k;
+      li.setAttribute('role', 'option');
+      var url = endpoint + '/a/' + encodeURIComponent(h.id) + '?q=' + encodeURIComponent(q);
+      var a = document.createElement('a');
+      a.href = url;
+      a.target = '_blank';
+      a.rel = 'noopener';
+      a.tabIndex = -1;
+      a.textContent = h.title || h.doc_title;
+      var meta = document.createElement('div');
+      meta.className = 'meta';
+      if (h.locality) {
+        var p = document.createElement('span');
+        p.className = 'place';
+        p.textContent = h.locality;
+        meta.appendChild(p);
+      }
+      meta.appendChild(document.createTextNode([h.date, h.doc_title].filter(Boolean).join(' · ')));
+      li.appendChild(a);
+      li.appendChild(meta);
+      if (h.snippet) {
+        var s = document.createElement('div');
+        s.className = 'snip';
+        s.appendChild(snippetNodes(h.snippet));
+        li.appendChild(s);
+      }
+      li.addEventListener('mousedown', function (e) { e.preventDefault(); });
+      li.addEventListener('click', function (e) { if (e.target !== a) open(url); });
+      list.appendChild(li);
+      items.push(li);
+    });
+    if (data.total > hits.length) {
+      var more = document.createElement('a');
+      more.className = 'more';
+      more.href = endpoint + '/?' + params(q).toString();
+      more.target = '_blank';
+      more.rel = 'noopener';
+      more.textContent = '查看全部 ' + data.total + ' 篇结果 ›';
+      list.appendChild(more);
+    }
+    panel.hidden = false;
+    input.setAttribute('aria-expanded', 'true');
+  }
+
+  function search(now) {
+    var q = input.value.trim();
+    if (!q) { close(); lastQ = null; return; }
+    if (q === lastQ && !panel.hidden) return; // no double requests for the same text
+    lastQ = q;
+    if (ctrl) ctrl.abort();
+    ctrl = new AbortController();
+    var mine = ctrl;
+    var slow = setTimeout(function () {
+      status.textContent = '正在搜索…';
+      panel.hidden = false;
+    }, now ? 0 : 150);
+    var p = params(q);
+    p.set('size', String(size));
+    p.set('facets', 'false');
+    fetch(endpoint + '/api/search?' + p.toString(), { signal: ctrl.signal })
+      .then(function (r) {
+        return r.json().then(function (j) {
+          if (!r.ok) throw new Error((j && j.error && j.error.message) || r.status);
+          return j;
+        });
+      })
+      .then(function (data) { if (input.value.trim() === q) render(q, data); })
+      .catch(function (e) {
+        if (e.name === 'AbortError') return;
+        lastQ = null;
+        list.textContent = '';
+        items = [];
+        status.textContent = '搜索服务暂时无法连接，请稍后再试。';
+        panel.hidden = false;
+      })
+      .then(function () { clearTimeout(slow); if (ctrl === mine) ctrl = null; });
+  }
+
+  input.addEventListener('input', function () { clearTimeout(timer); timer = setTimeout(search, 250); });
+  form.addEventListener('submit', function (e) {
+    e.preventDefault();
+    clearTimeout(timer);
+    if (active >= 0) { items[active].click(); return; }
+    search(true);
+  });
+  input.addEventListener('keydown', function (e) {
+    if (e.key === 'Escape') { close(); return; }
+    if (panel.hidden || !items.length) {
+      if (e.key === 'ArrowDown' && items.length) { panel.hidden = false; input.setAttribute('aria-expanded', 'true'); select(0); e.preventDefault(); }
+      return;
+    }
+    if (e.key === 'ArrowDown') { e.preventDefault(); select((active + 1) % items.length); }
+    else if (e.key === 'ArrowUp') { e.preventDefault(); select(active <= 0 ? items.length - 1 : active - 1); }
+    else if (e.key === 'Enter' && active >= 0) { e.preventDefault(); open(items[active].querySelector('a').href); }
+  });
+  input.addEventListener('focus', function () { if (items.length) { panel.hidden = false; input.setAttribute('aria-expanded', 'true'); } });
+  document.addEventListener('click', function (e) { if (e.target !== host) close(); });
+})();
