@@ -17,7 +17,9 @@
     if (v) fixed[k] = v;
   });
 
-  var host = document.createElement('div');
+  // A custom tag, so a portal's generic rules (div { … }) do not even select the host, and
+  // !important host styles, which beat the page's own !important rules at the shadow boundary.
+  var host = document.createElement('zhengsou-search');
   host.className = 'zhengsou-widget';
   var target = script.getAttribute('data-target') && document.querySelector(script.getAttribute('data-target'));
   if (target) target.appendChild(host); else script.parentNode.insertBefore(host, script.nextSibling);
@@ -26,7 +28,7 @@
 
   var style = document.createElement('style');
   style.textContent = [
-    ':host{all:initial;display:block;position:relative;max-width:40rem;font:16px/1.5 system-ui,-apple-system,"PingFang SC","Noto Sans CJK SC","Microsoft YaHei",sans-serif;color:#1f2328}',
+    ':host{all:initial !important;display:block !important;position:relative !important;max-width:40rem !important;margin:8px 0 !important;font:16px/1.5 system-ui,-apple-system,"PingFang SC","Noto Sans CJK SC","Microsoft YaHei",sans-serif !important;color:#1f2328 !important;background:transparent !important;visibility:visible !important}',
     'form{display:flex;gap:6px;margin:0}',
     'input{flex:1;min-width:0;font:inherit;padding:8px 10px;border:1px solid #b9c2cc;border-radius:6px;background:#fff;color:#1f2328;margin:0}',
     'button{font:inherit;padding:8px 14px;border:0;border-radius:6px;background:#b3261e;color:#fff;cursor:pointer;margin:0}',
