@@ -33,7 +33,9 @@ fn chromedriver() -> Option<PathBuf> {
             std::env::var_os("CI").is_none(),
             "chromedriver not found: install Debian's chromium and chromium-driver (.ci/run does)"
         );
-        eprintln!("SKIPPED: no chromedriver (apt-get install chromium chromium-driver fonts-noto-cjk)");
+        eprintln!(
+            "SKIPPED: no chromedriver (apt-get install chromium chromium-driver fonts-noto-cjk)"
+        );
     }
     found
 }
@@ -70,7 +72,10 @@ async fn browser(path: PathBuf) -> (Driver, Client) {
     let url = format!("http://127.0.0.1:{port}");
     let t0 = Instant::now();
     while TcpStream::connect(("127.0.0.1", port)).await.is_err() {
-        assert!(t0.elapsed() < Duration::from_secs(20), "chromedriver did not start");
+        assert!(
+            t0.elapsed() < Duration::from_secs(20),
+            "chromedriver did not start"
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     let profile = tempfile::tempdir().unwrap();
@@ -191,7 +196,11 @@ async fn wait_js(c: &Client, script: &str, what: &str) -> Value {
             return v;
         }
         if t0.elapsed() > Duration::from_secs(20) {
-            let url = c.current_url().await.map(|u| u.to_string()).unwrap_or_default();
+            let url = c
+                .current_url()
+                .await
+                .map(|u| u.to_string())
+                .unwrap_or_default();
             panic!("timed out waiting for {what} (at {url})");
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
@@ -276,12 +285,31 @@ async fn search_page_in_a_browser() {
         "results",
     )
     .await;
-    assert_eq!(count(&log, &format!("/?q={}", enc("网上信访"))), 1, "no double request: {:?}", log.lock().unwrap());
-    let marks = js(&c, "return Array.from(document.querySelectorAll('.hit mark')).map(m => m.textContent);").await;
-    assert!(marks.as_array().unwrap().iter().any(|m| m == "网上信访"), "{marks}");
-    assert_eq!(js(&c, "return window.__pwned === undefined;").await, Value::Bool(true), "stored script ran");
+    assert_eq!(
+        count(&log, &format!("/?q={}", enc("网上信访"))),
+        1,
+        "no double request: {:?}",
+        log.lock().unwrap()
+    );
+    let marks = js(
+        &c,
+        "return Array.from(document.querySelectorAll('.hit mark')).map(m => m.textContent);",
+    )
+    .await;
+    assert!(
+        marks.as_array().unwrap().iter().any(|m| m == "网上信访"),
+        "{marks}"
+    );
+    assert_eq!(
+        js(&c, "return window.__pwned === undefined;").await,
+        Value::Bool(true),
+        "stored script ran"
+    );
     let xss_title = js(&c, "return Array.from(document.querySelectorAll('.hit h3')).map(h => h.textContent).join('|');").await;
-    assert!(xss_title.as_str().unwrap().contains("<script>"), "the markup shows as text: {xss_title}");
+    assert!(
+        xss_title.as_str().unwrap().contains("<script>"),
+        "the markup shows as text: {xss_title}"
+    );
     let first_page_loads = count(&log, "GET / HTTP") + count(&log, "GET /?");
     // Set on this document: still there after filtering means no page reload happened.
     js(&c, "window.__same_page = 1; return 1;").await;
@@ -293,26 +321,58 @@ async fn search_page_in_a_browser() {
         .expect("赣州市 in the region tree");
     region.click().await.unwrap();
     wait_js(&c, "return location.search.includes('region=') && document.querySelector('.chip.removable') !== null && !document.body.classList.contains('loading');", "region filter").await;
-    assert!(js(&c, "return document.querySelector('.active').textContent;").await.as_str().unwrap().contains("赣州市"));
+    assert!(
+        js(&c, "return document.querySelector('.active').textContent;")
+            .await
+            .as_str()
+            .unwrap()
+            .contains("赣州市")
+    );
     // Keyboard users continue from the results.
     assert_eq!(js(&c, "return document.activeElement.id;").await, "summary");
 
     // Then a year bar.
     let year = c.find(Locator::Css(".years a")).await.expect("a year bar");
     year.click().await.unwrap();
-    wait_js(&c, "return location.search.includes('year=') && !document.body.classList.contains('loading');", "year filter").await;
+    wait_js(
+        &c,
+        "return location.search.includes('year=') && !document.body.classList.contains('loading');",
+        "year filter",
+    )
+    .await;
     let filtered_url = c.current_url().await.unwrap().to_string();
-    let titles = js(&c, "return Array.from(document.querySelectorAll('.hit h3')).map(h => h.textContent);").await;
+    let titles = js(
+        &c,
+        "return Array.from(document.querySelectorAll('.hit h3')).map(h => h.textContent);",
+    )
+    .await;
     assert!(!titles.as_array().unwrap().is_empty());
     assert!(count(&log, "GET /?") + count(&log, "GET / HTTP") >= first_page_loads + 2);
-    assert_eq!(js(&c, "return window.__same_page;").await, json!(1), "filtering reloaded the page");
+    assert_eq!(
+        js(&c, "return window.__same_page;").await,
+        json!(1),
+        "filtering reloaded the page"
+    );
 
     // Open an article: highlighted, with its bulletin's other articles and the original file.
     let link = c.find(Locator::Css(".hit h3 a")).await.unwrap();
     link.click().await.unwrap();
     wait_js(&c, "return location.pathname.startsWith('/a/') && document.querySelector('h1') !== null && !document.body.classList.contains('loading');", "article view").await;
-    assert!(js(&c, "return document.querySelectorAll('.body mark').length;").await.as_u64().unwrap() > 0);
-    assert!(js(&c, "return document.querySelector('.docinfo a.button').getAttribute('href');").await.as_str().unwrap().ends_with("/raw"));
+    assert!(
+        js(&c, "return document.querySelectorAll('.body mark').length;")
+            .await
+            .as_u64()
+            .unwrap()
+            > 0
+    );
+    assert!(js(
+        &c,
+        "return document.querySelector('.docinfo a.button').getAttribute('href');"
+    )
+    .await
+    .as_str()
+    .unwrap()
+    .ends_with("/raw"));
     screenshot(&c, "article-1280.png", 1280, 900).await;
     c.set_window_size(1280, 900).await.unwrap();
 
@@ -320,42 +380,96 @@ async fn search_page_in_a_browser() {
     c.back().await.unwrap();
     wait_js(&c, "return location.search.includes('year=') && document.querySelectorAll('.hit').length > 0 && !document.body.classList.contains('loading');", "back to results").await;
     assert_eq!(c.current_url().await.unwrap().to_string(), filtered_url);
-    assert_eq!(js(&c, "return document.getElementById('q').value;").await, "网上信访");
+    assert_eq!(
+        js(&c, "return document.getElementById('q').value;").await,
+        "网上信访"
+    );
 
     // A shared link, loaded fresh, shows the same view.
     c.goto(&filtered_url).await.unwrap();
-    wait_js(&c, "return document.querySelectorAll('.hit').length > 0;", "shared link").await;
-    let again = js(&c, "return Array.from(document.querySelectorAll('.hit h3')).map(h => h.textContent);").await;
+    wait_js(
+        &c,
+        "return document.querySelectorAll('.hit').length > 0;",
+        "shared link",
+    )
+    .await;
+    let again = js(
+        &c,
+        "return Array.from(document.querySelectorAll('.hit h3')).map(h => h.textContent);",
+    )
+    .await;
     assert_eq!(again, titles);
 
     // Keyboard only: from the box, Tab reaches the search button; Enter in the box searches.
-    c.goto(&format!("{base}/?q={}", enc("政务服务"))).await.unwrap();
+    c.goto(&format!("{base}/?q={}", enc("政务服务")))
+        .await
+        .unwrap();
     let q = c.wait().for_element(Locator::Id("q")).await.unwrap();
     q.click().await.unwrap();
-    q.send_keys(&char::from(Key::Tab).to_string()).await.unwrap();
-    assert_eq!(js(&c, "return document.activeElement.tagName + ':' + document.activeElement.type;").await, "BUTTON:submit");
+    q.send_keys(&char::from(Key::Tab).to_string())
+        .await
+        .unwrap();
+    assert_eq!(
+        js(
+            &c,
+            "return document.activeElement.tagName + ':' + document.activeElement.type;"
+        )
+        .await,
+        "BUTTON:submit"
+    );
     screenshot(&c, "results-1280.png", 1280, 900).await;
     assert_fits(&c, "results at 1280").await;
 
     // A phone: nothing wider than the screen, filters folded away but reachable.
     c.set_window_size(390, 844).await.unwrap();
     c.refresh().await.unwrap();
-    wait_js(&c, "return document.querySelectorAll('.hit').length > 0;", "results on a phone").await;
+    wait_js(
+        &c,
+        "return document.querySelectorAll('.hit').length > 0;",
+        "results on a phone",
+    )
+    .await;
     assert_fits(&c, "results at 390").await;
-    assert_eq!(js(&c, "return document.getElementById('filters').open;").await, Value::Bool(false));
+    assert_eq!(
+        js(&c, "return document.getElementById('filters').open;").await,
+        Value::Bool(false)
+    );
     screenshot(&c, "results-390.png", 390, 844).await;
-    c.find(Locator::Css(".hit h3 a")).await.unwrap().click().await.unwrap();
+    c.find(Locator::Css(".hit h3 a"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     wait_js(&c, "return location.pathname.startsWith('/a/') && !document.body.classList.contains('loading');", "article on a phone").await;
     assert_fits(&c, "article at 390").await;
     screenshot(&c, "article-390.png", 390, 844).await;
     c.set_window_size(1280, 900).await.unwrap();
 
     // The stored script is shown on the article view too, never run.
-    c.goto(&format!("{base}/?q={}", enc("onerror"))).await.unwrap();
-    wait_js(&c, "return document.querySelectorAll('.hit').length > 0;", "xss doc").await;
-    c.find(Locator::Css(".hit h3 a")).await.unwrap().click().await.unwrap();
+    c.goto(&format!("{base}/?q={}", enc("onerror")))
+        .await
+        .unwrap();
+    wait_js(
+        &c,
+        "return document.querySelectorAll('.hit').length > 0;",
+        "xss doc",
+    )
+    .await;
+    c.find(Locator::Css(".hit h3 a"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     wait_js(&c, "return location.pathname.startsWith('/a/') && !document.body.classList.contains('loading');", "xss article").await;
-    assert!(js(&c, "return document.querySelector('.body').textContent;").await.as_str().unwrap().contains("onerror="));
+    assert!(
+        js(&c, "return document.querySelector('.body').textContent;")
+            .await
+            .as_str()
+            .unwrap()
+            .contains("onerror=")
+    );
     assert_eq!(js(&c, "return window.__pwned === undefined && document.querySelectorAll('.body img, .body script').length === 0;").await, Value::Bool(true));
 
     // Server unreachable: a plain-Chinese message, not a blank page.
@@ -365,7 +479,12 @@ async fn search_page_in_a_browser() {
     let q = c.find(Locator::Id("q")).await.unwrap();
     q.clear().await.unwrap();
     q.send_keys(&format!("信访{enter}")).await.unwrap();
-    let msg = wait_js(&c, "const b = document.querySelector('.banner.neterr'); return b && b.textContent;", "an error banner").await;
+    let msg = wait_js(
+        &c,
+        "const b = document.querySelector('.banner.neterr'); return b && b.textContent;",
+        "an error banner",
+    )
+    .await;
     assert!(msg.as_str().unwrap().contains("无法连接服务器"), "{msg}");
 
     c.close().await.unwrap();
@@ -383,10 +502,17 @@ async fn widget_survives_hostile_css_and_works_with_the_keyboard() {
     let portal = host_page(&base).await;
     let (_driver, c) = browser(driver_path).await;
     c.goto(&portal).await.unwrap();
-    let host = c.wait().for_element(Locator::Css(".zhengsou-widget")).await.unwrap();
+    let host = c
+        .wait()
+        .for_element(Locator::Css(".zhengsou-widget"))
+        .await
+        .unwrap();
     let root = host.shadow_root().await.unwrap();
     let input = root.find(Locator::Css("input")).await.unwrap();
-    assert!(input.is_displayed().await.unwrap(), "the host page's CSS cannot hide the box");
+    assert!(
+        input.is_displayed().await.unwrap(),
+        "the host page's CSS cannot hide the box"
+    );
     input.send_keys("政务快递").await.unwrap();
     wait_js(
         &c,
@@ -394,31 +520,53 @@ async fn widget_survives_hostile_css_and_works_with_the_keyboard() {
         "widget results",
     )
     .await;
-    assert_eq!(count(&log, "/api/search?"), 1, "one request for the typed text: {:?}", log.lock().unwrap());
+    assert_eq!(
+        count(&log, "/api/search?"),
+        1,
+        "one request for the typed text: {:?}",
+        log.lock().unwrap()
+    );
     let first = js(&c, "const r = document.querySelector('.zhengsou-widget').shadowRoot; const li = r.querySelector('li[role=option]'); const s = getComputedStyle(li); return [li.textContent, s.visibility, s.fontSize, r.querySelectorAll('mark').length];").await;
     assert!(first[0].as_str().unwrap().contains("瑞金市"), "{first}");
     assert_eq!(first[1], "visible");
     assert_eq!(first[2], "16px");
     assert!(first[3].as_u64().unwrap() > 0, "highlights");
     // The host page is untouched by the widget's styles.
-    assert_eq!(js(&c, "return getComputedStyle(document.querySelector('h1')).fontSize;").await, "3px");
+    assert_eq!(
+        js(
+            &c,
+            "return getComputedStyle(document.querySelector('h1')).fontSize;"
+        )
+        .await,
+        "3px"
+    );
 
     // Arrows move through the options; Escape closes.
     let down = char::from(Key::Down).to_string();
     input.send_keys(&down).await.unwrap();
     let selected = js(&c, "const r = document.querySelector('.zhengsou-widget').shadowRoot; const s = r.querySelector('li[aria-selected=true]'); return s && s.id === r.querySelector('input').getAttribute('aria-activedescendant');").await;
     assert_eq!(selected, Value::Bool(true));
-    input.send_keys(&char::from(Key::Escape).to_string()).await.unwrap();
+    input
+        .send_keys(&char::from(Key::Escape).to_string())
+        .await
+        .unwrap();
     assert_eq!(js(&c, "return document.querySelector('.zhengsou-widget').shadowRoot.querySelector('.panel').hidden;").await, Value::Bool(true));
 
     // A stored script in a result never runs inside the host page.
     input.clear().await.unwrap();
-    input.send_keys(&format!("onerror{}", char::from(Key::Enter))).await.unwrap();
+    input
+        .send_keys(&format!("onerror{}", char::from(Key::Enter)))
+        .await
+        .unwrap();
     wait_js(&c, "const r = document.querySelector('.zhengsou-widget').shadowRoot; return r.querySelectorAll('li[role=option]').length > 0;", "xss result in widget").await;
     assert_eq!(js(&c, "return window.__pwned === undefined && document.querySelector('.zhengsou-widget').shadowRoot.querySelectorAll('img, script').length === 0;").await, Value::Bool(true));
     if std::env::var_os("ZHENGSOU_SCREENSHOTS").is_some() {
         // The widget on a plain page (hostile CSS would make the screenshot unreadable).
-        js(&c, "document.querySelectorAll('style').forEach(s => s.remove()); return 1;").await;
+        js(
+            &c,
+            "document.querySelectorAll('style').forEach(s => s.remove()); return 1;",
+        )
+        .await;
         input.clear().await.unwrap();
         input.send_keys("政务服务").await.unwrap();
         wait_js(&c, "const r = document.querySelector('.zhengsou-widget').shadowRoot; return Array.from(r.querySelectorAll('mark')).some(m => m.textContent === '政务服务');", "widget results for the screenshot").await;

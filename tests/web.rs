@@ -98,7 +98,10 @@ fn search_page_renders_results_facets_and_state() {
         .body
         .contains(r#"<input type="hidden" name="region" value="南昌市">"#));
     assert!(filtered.body.contains("红谷滩区"));
-    assert!(!filtered.body.contains("瑞金市推出"), "赣州 articles filtered out");
+    assert!(
+        !filtered.body.contains("瑞金市推出"),
+        "赣州 articles filtered out"
+    );
 
     // Paging: 10 per page, a next link with from=10.
     let many = get(&s, &format!("/?q={}", enc("政府")));
@@ -145,7 +148,10 @@ fn article_view_highlights_and_lists_its_bulletin() {
     let page = get(&s, &format!("/a/{id}?q={}", enc("政务快递")));
     assert_eq!(page.status, 200);
     let b = &page.body;
-    assert!(b.contains("<h1>瑞金市推出“政务快递免费寄送”服务</h1>"), "{b}");
+    assert!(
+        b.contains("<h1>瑞金市推出“政务快递免费寄送”服务</h1>"),
+        "{b}"
+    );
     assert!(b.contains("<mark>政务快递免费寄送</mark>") || b.contains("<mark>政务快递</mark>"));
     assert!(b.contains("本期其他文章"));
     assert!(b.contains("章贡区"), "another article of the same bulletin");
@@ -180,7 +186,10 @@ fn document_text_is_always_escaped() {
         let page = get(&s, &path);
         assert_eq!(page.status, 200, "{path}");
         let b = &page.body;
-        assert!(!b.contains("<script>alert"), "{path}: raw script tag in\n{b}");
+        assert!(
+            !b.contains("<script>alert"),
+            "{path}: raw script tag in\n{b}"
+        );
         assert!(!b.contains("<img src=x"), "{path}: raw img tag");
         assert!(!b.contains("<b>及时"), "{path}: raw markup");
         assert!(
@@ -217,8 +226,8 @@ fn raw_files_are_served_safely_and_never_from_outside() {
     assert_eq!(txt.headers["content-type"], "text/plain; charset=utf-8");
     assert_eq!(txt.headers["x-content-type-options"], "nosniff");
     assert!(txt.body.contains("政务快递免费寄送"));
-    let seed = std::fs::read_to_string(ws.docs().join(v["hits"][0]["source"].as_str().unwrap()))
-        .unwrap();
+    let seed =
+        std::fs::read_to_string(ws.docs().join(v["hits"][0]["source"].as_str().unwrap())).unwrap();
     assert_eq!(txt.body, seed, "the original bytes");
 
     let html_doc = s.search(&[("q", "网上信访"), ("kind", "notice")]);
@@ -230,7 +239,10 @@ fn raw_files_are_served_safely_and_never_from_outside() {
         .expect("the html page is indexed");
     let page = get(
         &s,
-        &format!("/api/documents/{}/raw", html_hit["doc_id"].as_str().unwrap()),
+        &format!(
+            "/api/documents/{}/raw",
+            html_hit["doc_id"].as_str().unwrap()
+        ),
     );
     assert_eq!(page.status, 200);
     assert!(page.headers["content-type"].starts_with("text/html"));
@@ -318,7 +330,12 @@ fn cors_is_configurable_for_the_read_only_api() {
 
     let s = Server::start_with(
         &ws,
-        &["--cors-origin", "https://portal.example", "--admin-key", "k"],
+        &[
+            "--cors-origin",
+            "https://portal.example",
+            "--admin-key",
+            "k",
+        ],
     );
     let ok = fetch(
         &s,
