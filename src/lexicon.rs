@@ -202,6 +202,11 @@ impl Gazetteer {
     }
 
     /// The unit with this internal id.
+    /// Every unit.
+    pub fn units(&self) -> &[Unit] {
+        &self.units
+    }
+
     pub fn get(&self, id: u64) -> Option<&Unit> {
         self.by_id.get(&id).map(|&i| &self.units[i])
     }

@@ -373,6 +373,18 @@ async fn search_page_in_a_browser() {
     .as_str()
     .unwrap()
     .ends_with("/raw"));
+    // 相似做法: the same kind of practice elsewhere, as links.
+    assert!(
+        js(
+            &c,
+            "return document.querySelectorAll('.similar li a').length;"
+        )
+        .await
+        .as_u64()
+        .unwrap()
+            > 0,
+        "a 相似做法 list"
+    );
     screenshot(&c, "article-1280.png", 1280, 900).await;
     c.set_window_size(1280, 900).await.unwrap();
 
@@ -399,6 +411,46 @@ async fn search_page_in_a_browser() {
     )
     .await;
     assert_eq!(again, titles);
+
+    // Suggestions as you type, in pinyin initials too; arrows and Enter pick one.
+    c.goto(&format!("{base}/")).await.unwrap();
+    let q = c.wait().for_element(Locator::Id("q")).await.unwrap();
+    q.send_keys("wsxf").await.unwrap();
+    wait_js(&c, "const l = document.getElementById('suggest'); return !l.hidden && l.textContent.includes('网上信访');", "suggestions for wsxf").await;
+    assert_eq!(
+        js(
+            &c,
+            "return document.getElementById('q').getAttribute('aria-expanded');"
+        )
+        .await,
+        "true"
+    );
+    let mut picked = false;
+    for _ in 0..8 {
+        q.send_keys(&char::from(Key::Down).to_string())
+            .await
+            .unwrap();
+        let cur = js(&c, "const s = document.querySelector('#suggest [aria-selected=true]'); return s ? s.firstChild.textContent : null;").await;
+        if cur == "网上信访" {
+            picked = true;
+            break;
+        }
+    }
+    assert!(picked, "arrows reach 网上信访");
+    q.send_keys(&enter).await.unwrap();
+    wait_js(&c, "return new URLSearchParams(location.search).get('q') === '网上信访' && document.querySelectorAll('.hit').length > 0 && !document.body.classList.contains('loading');", "search for the picked suggestion").await;
+
+    // A typo offers the right query, without applying it.
+    c.goto(&format!("{base}/?q={}", enc("网上信仿")))
+        .await
+        .unwrap();
+    let dym = wait_js(
+        &c,
+        "const d = document.querySelector('.dym a'); return d && d.textContent;",
+        "did you mean",
+    )
+    .await;
+    assert_eq!(dym, "网上信访");
 
     // Keyboard only: from the box, Tab reaches the search button; Enter in the box searches.
     c.goto(&format!("{base}/?q={}", enc("政务服务")))
@@ -526,7 +578,7 @@ async fn widget_survives_hostile_css_and_works_with_the_keyboard() {
         "one request for the typed text: {:?}",
         log.lock().unwrap()
     );
-    let first = js(&c, "const r = document.querySelector('.zhengsou-widget').shadowRoot; const li = r.querySelector('li[role=option]'); const s = getComputedStyle(li); return [li.textContent, s.visibility, s.fontSize, r.querySelectorAll('mark').length];").await;
+    let first = js(&c, "const r = document.querySelector('.zhengsou-widget').shadowRoot; const li = r.querySelector('li[role=option]:not(.sug)'); const s = getComputedStyle(li); return [li.textContent, s.visibility, s.fontSize, r.querySelectorAll('mark').length];").await;
     assert!(first[0].as_str().unwrap().contains("瑞金市"), "{first}");
     assert_eq!(first[1], "visible");
     assert_eq!(first[2], "16px");
@@ -546,6 +598,16 @@ async fn widget_survives_hostile_css_and_works_with_the_keyboard() {
     input.send_keys(&down).await.unwrap();
     let selected = js(&c, "const r = document.querySelector('.zhengsou-widget').shadowRoot; const s = r.querySelector('li[aria-selected=true]'); return s && s.id === r.querySelector('input').getAttribute('aria-activedescendant');").await;
     assert_eq!(selected, Value::Bool(true));
+    // The first option is a completion from the corpus: Enter on it searches for it.
+    let sug = js(&c, "const r = document.querySelector('.zhengsou-widget').shadowRoot; const s = r.querySelector('li[aria-selected=true]'); return s.classList.contains('sug') ? s.getAttribute('data-text') : null;").await;
+    let text = sug.as_str().expect("a completion offered for 政务快递");
+    assert!(text.starts_with("政务快递"), "{text}");
+    input
+        .send_keys(&char::from(Key::Enter).to_string())
+        .await
+        .unwrap();
+    let want = format!("return document.querySelector('.zhengsou-widget').shadowRoot.querySelector('input').value === {text:?} && document.querySelector('.zhengsou-widget').shadowRoot.querySelectorAll('li[role=option]:not(.sug)').length > 0;");
+    wait_js(&c, &want, "search for the chosen completion").await;
     input
         .send_keys(&char::from(Key::Escape).to_string())
         .await

@@ -27,7 +27,8 @@ use utoipa::ToSchema;
 use crate::error::Error;
 use crate::index::writer::{Op, Writer};
 use crate::ingest::Document;
-use crate::search::{Engine, Params, Request};
+use crate::search::suggest::{Suggestions, MAX_SUGGEST};
+use crate::search::{Engine, Filters, Params, Request, Similar};
 
 /// Shared state of the server: cheap to clone.
 #[derive(Clone)]
@@ -117,6 +118,8 @@ pub fn app(state: AppState) -> Router {
         .route("/api/search", get(search))
         .route("/api/documents/{doc_id}", get(document))
         .route("/api/documents/{doc_id}/raw", get(raw))
+        .route("/api/suggest", get(suggest))
+        .route("/api/articles/{id}/similar", get(similar))
         .route("/api/openapi.json", get(openapi::json))
         .layer(cors);
     let admin = Router::new()
@@ -228,6 +231,110 @@ pub async fn search(
     let engine = s.engine.clone();
     let resp = blocking(move || engine.search(&req)).await?;
     Ok(Json(resp).into_response())
+}
+
+/// `/api/suggest` parameters.
+#[derive(serde::Deserialize, Default, utoipa::IntoParams)]
+#[serde(default)]
+#[into_params(parameter_in = Query)]
+pub struct SuggestParams {
+    /// What the user has typed so far: characters, or pinyin (`wsxf`, `ganfutong`).
+    pub q: Option<String>,
+    /// How many, 1–20 (default 8).
+    pub size: Option<String>,
+}
+
+fn size_param(v: &Option<String>, default: usize, max: usize) -> Result<usize, Error> {
+    match v.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
+        None => Ok(default),
+        Some(s) => s
+            .parse::<usize>()
+            .ok()
+            .filter(|n| (1..=max).contains(n))
+            .ok_or_else(|| {
+                Error::BadRequest(format!("size must be between 1 and {max}, got {s:?}"))
+            }),
+    }
+}
+
+/// Completions of a prefix from the corpus's vocabulary: practice names, title words, titles,
+/// 文号, places; pinyin initials or full pinyin for names and places.
+#[utoipa::path(get, path = "/api/suggest", tag = "search", params(SuggestParams),
+    responses(
+        (status = 200, description = "Suggestions, best first", body = Suggestions),
+        (status = 400, description = "A malformed parameter", body = ErrorBody)))]
+pub async fn suggest(
+    State(s): State<AppState>,
+    params: Result<Query<SuggestParams>, QueryRejection>,
+) -> Result<Json<Suggestions>, Error> {
+    let Query(p) =
+        params.map_err(|e| Error::BadRequest(format!("bad query string: {}", e.body_text())))?;
+    let size = size_param(&p.size, 8, MAX_SUGGEST)?;
+    let q: String = p.q.unwrap_or_default().chars().take(64).collect();
+    let engine = s.engine.clone();
+    let suggestions = blocking(move || Ok(engine.suggest(&q, size))).await?;
+    Ok(Json(Suggestions { suggestions }))
+}
+
+/// `/api/articles/{id}/similar` parameters.
+#[derive(serde::Deserialize, Default, utoipa::IntoParams)]
+#[serde(default)]
+#[into_params(parameter_in = Query)]
+pub struct SimilarParams {
+    /// How many, 1–50 (default 10).
+    pub size: Option<String>,
+    /// Only articles in this region (name or code, any level).
+    pub region: Option<String>,
+    /// Leave out the other articles of the same document (default true).
+    pub exclude_same_doc: Option<String>,
+}
+
+/// Articles about the same practice elsewhere (more-like-this on the article's distinctive
+/// words), each with its locality.
+#[utoipa::path(get, path = "/api/articles/{id}/similar", tag = "search",
+    params(("id" = String, Path, description = "An article id (`id` of a hit)"), SimilarParams),
+    responses(
+        (status = 200, description = "Similar articles, best first", body = Similar),
+        (status = 400, description = "A malformed parameter", body = ErrorBody),
+        (status = 404, description = "No such article", body = ErrorBody)))]
+pub async fn similar(
+    State(s): State<AppState>,
+    id: Result<Path<String>, PathRejection>,
+    params: Result<Query<SimilarParams>, QueryRejection>,
+) -> Result<Json<Similar>, Error> {
+    let Path(id) = id.map_err(|_| Error::NotFound("no such article".into()))?;
+    let valid = id.rsplit_once('-').is_some_and(|(d, n)| {
+        !d.is_empty()
+            && d.len() <= 64
+            && d.chars().all(|c| c.is_ascii_alphanumeric())
+            && !n.is_empty()
+            && n.len() <= 6
+            && n.chars().all(|c| c.is_ascii_digit())
+    });
+    if !valid {
+        return Err(Error::NotFound(format!("no article with id {id:?}")));
+    }
+    let Query(p) =
+        params.map_err(|e| Error::BadRequest(format!("bad query string: {}", e.body_text())))?;
+    let size = size_param(&p.size, 10, 50)?;
+    let exclude_same_doc = match p.exclude_same_doc.as_deref().map(str::trim) {
+        None | Some("") | Some("true") | Some("1") => true,
+        Some("false") | Some("0") => false,
+        Some(o) => {
+            return Err(Error::BadRequest(format!(
+                "exclude_same_doc must be true or false, got {o:?}"
+            )))
+        }
+    };
+    // Region validation is the search's: the same names and codes, the same 400.
+    let filters: Filters = Request::from_params(&Params {
+        region: p.region,
+        ..Params::default()
+    })?
+    .filters;
+    let engine = s.engine.clone();
+    let out = blocking(move || engine.similar(&id, size, &filters, exclude_same_doc)).await?;
+    Ok(Json(out))
 }
 
 fn valid_doc_id(doc_id: Result<Path<String>, PathRejection>) -> Result<String, Error> {

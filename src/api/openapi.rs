@@ -21,6 +21,8 @@ use utoipa::{Modify, OpenApi};
     paths(
         super::health,
         super::search,
+        super::suggest,
+        super::similar,
         super::document,
         super::raw,
         super::reindex,
@@ -202,6 +204,8 @@ mod tests {
             "/api/documents/{doc_id}/raw",
             "/api/admin/reindex",
             "/api/admin/stats",
+            "/api/suggest",
+            "/api/articles/{id}/similar",
         ] {
             assert!(s["paths"].get(p).is_some(), "{p} missing");
         }

@@ -516,6 +516,9 @@ fn empty_state(p: &Params, found: &Found) -> Markup {
                     @if let Some(q) = nonempty(&p.q) { "没有找到包含“" (q) "”的文章。" }
                     @else { "没有符合条件的文章。" }
                 }
+                @if let Some(d) = &found.did_you_mean {
+                    p.dym { "您是不是要找：" a href=(url(p, &[("q", Some(&d.q))])) { (d.q) } "（" (d.total) " 篇）" }
+                }
                 @if filtered {
                     p { "试试去掉左侧（手机上为“筛选条件”里）的部分筛选条件，或" a href=(url(&Params { q: p.q.clone(), ..Params::default() }, &[])) { "在全部文件中搜索" } "。" }
                 } @else {
@@ -637,9 +640,23 @@ async fn article_page(
         return not_found(&p);
     };
     let title = format!("{} - 政搜", display_title(article, &doc));
+    let engine = s.engine.clone();
+    let article_id = article.id.clone();
+    let similar = tokio::task::spawn_blocking(move || {
+        engine.similar(&article_id, 6, &search::Filters::default(), true)
+    })
+    .await
+    .ok()
+    .and_then(|r| r.ok())
+    .map(|s| s.hits)
+    .unwrap_or_default();
     page(
         StatusCode::OK,
-        layout(&title, &p, article_main(&doc, article, q.as_deref())),
+        layout(
+            &title,
+            &p,
+            article_main(&doc, article, q.as_deref(), &similar),
+        ),
     )
 }
 
@@ -651,7 +668,7 @@ fn display_title<'a>(a: &'a Article, d: &'a Document) -> &'a str {
     }
 }
 
-fn article_main(doc: &Document, a: &Article, q: Option<&str>) -> Markup {
+fn article_main(doc: &Document, a: &Article, q: Option<&str>, similar: &[search::Hit]) -> Markup {
     let parsed = search::query::parse(q.unwrap_or(""));
     let mut terms = parsed.terms();
     terms.extend(parsed.expanded());
@@ -694,6 +711,24 @@ fn article_main(doc: &Document, a: &Article, q: Option<&str>) -> Markup {
                         p.found { "本文有 " (spans.len()) " 处与搜索词“" (q.unwrap_or("")) "”" @if !parsed.expanded().is_empty() { "或其近义说法" } "相符，已用底色标出。" }
                     }
                     div.body { (PreEscaped(body)) }
+                    @if !similar.is_empty() {
+                        section.similar aria-labelledby="similar-h" {
+                            h2 #similar-h { "相似做法" }
+                            p.hint { "其他地方、其他文件中与本文做法相近的文章：" }
+                            ol {
+                                @for h in similar {
+                                    li {
+                                        a href=(article_url(&h.meta.id, None)) { (if h.meta.title.is_empty() { &h.meta.doc_title } else { &h.meta.title }) }
+                                        p.where {
+                                            @if let Some(l) = &h.meta.locality { span.place { (l) } }
+                                            @if let Some(d) = &h.meta.date { time datetime=(d) { (d) } }
+                                            span { (h.meta.doc_title) }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
                 }
                 aside.docinfo aria-label="所属文件" {
                     h2 { "所属文件" }

@@ -4,6 +4,7 @@
 //! Each article carries its document's fields for filtering and faceting, and the file's
 //! fingerprint, so the index alone says which version of which file it holds (see [`writer`]).
 
+pub mod vocab;
 pub mod writer;
 
 use std::path::Path;
@@ -22,7 +23,7 @@ use crate::ingest::{meta, Document, Kind};
 use crate::lexicon;
 
 /// Bumped whenever the schema or analysis changes: an index of another version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// The five 五型 categories, in their canonical order (category code = position + 1).
 pub const CATEGORIES: [&str; 5] = ["忠诚型", "创新型", "担当型", "服务型", "过硬型"];
@@ -49,6 +50,10 @@ pub struct Fields {
     pub lead_w: Field,
     pub number: Field,
     pub department: Field,
+    /// The corpus vocabulary for suggestions (`vocab`): `text\u{1}kind`.
+    pub phrase: Field,
+    /// Pinyin keys of that vocabulary: `pinyin\u{1}text\u{1}kind`.
+    pub phrase_py: Field,
     pub kind: Field,
     pub date: Field,
     pub category: Field,
@@ -91,6 +96,8 @@ impl Fields {
             lead_w: b.add_text_field("lead_w", words),
             number: b.add_text_field("number", STRING),
             department: b.add_text_field("department", STRING),
+            phrase: b.add_text_field("phrase", STRING),
+            phrase_py: b.add_text_field("phrase_py", STRING),
             kind: b.add_u64_field("kind", NumericOptions::default().set_indexed().set_fast()),
             date: b.add_u64_field("date", INDEXED | FAST),
             category: b.add_u64_field("category", INDEXED | FAST),
@@ -277,6 +284,12 @@ pub fn to_tantivy(f: &Fields, doc: &Document, fingerprint: &str) -> Vec<TantivyD
             }
             if let Some(d) = &a.department {
                 t.add_text(f.department, d);
+            }
+            for (text, kind) in vocab::entries(doc, a, pos) {
+                t.add_text(f.phrase, vocab::phrase_term(&text, kind));
+                for py in vocab::pinyin_terms(&text, kind) {
+                    t.add_text(f.phrase_py, py);
+                }
             }
             t.add_u64(f.kind, doc.kind.code());
             t.add_u64(f.date, date);

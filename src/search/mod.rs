@@ -6,13 +6,16 @@
 pub mod facets;
 pub mod query;
 pub mod snippet;
+pub mod suggest;
 
+use std::collections::HashMap;
 use std::ops::Bound;
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
 use tantivy::collector::{Count, TopDocs};
-use tantivy::query::{BooleanQuery, EmptyQuery, Occur, Query, RangeQuery, TermQuery};
+use tantivy::query::{BooleanQuery, BoostQuery, EmptyQuery, Occur, Query, RangeQuery, TermQuery};
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{DocAddress, Index, IndexReader, Order, ReloadPolicy, TantivyDocument, Term};
 
@@ -280,7 +283,130 @@ pub struct Response {
     pub hits: Vec<Hit>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub facets: Option<Facets>,
+    /// Only when nothing was found: the closest query that finds something (never applied).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub did_you_mean: Option<DidYouMean>,
 }
+
+/// A query that finds something, offered when the typed one finds nothing.
+#[derive(Debug, Serialize, Clone, utoipa::ToSchema)]
+pub struct DidYouMean {
+    pub q: String,
+    pub total: usize,
+}
+
+/// Articles like one article (`/api/articles/{id}/similar`).
+#[derive(Debug, Serialize, Clone, utoipa::ToSchema)]
+pub struct Similar {
+    pub took_ms: f64,
+    /// The article's distinctive words the match was made on, most telling first.
+    pub terms: Vec<String>,
+    pub hits: Vec<Hit>,
+}
+
+/// Queries that found something: text → (times searched, hits last time).
+pub type Recent = HashMap<String, (u64, u64)>;
+const RECENT_CAP: usize = 10_000;
+
+/// Words that say nothing about which practice an article describes: the genre's formula.
+const BOILERPLATE: &[&str] = &[
+    "五型",
+    "政府",
+    "工作",
+    "建设",
+    "推进",
+    "推动",
+    "开展",
+    "加强",
+    "持续",
+    "全面",
+    "进一步",
+    "简报",
+    "领导",
+    "小组",
+    "办公室",
+    "全市",
+    "全县",
+    "全区",
+    "全省",
+    "我市",
+    "我县",
+    "我区",
+    "切实",
+    "积极",
+    "不断",
+    "有效",
+    "坚持",
+    "落实",
+    "实现",
+    "提升",
+    "提高",
+    "一是",
+    "二是",
+    "三是",
+    "四是",
+    "五是",
+    "同时",
+    "通过",
+    "进行",
+    "有关",
+    "相关",
+    "目前",
+    "今年",
+    "以来",
+    "忠诚",
+    "创新",
+    "担当",
+    "服务型",
+    "过硬",
+    "创新型",
+    "担当型",
+    "忠诚型",
+    "过硬型",
+    "根据",
+    "原则",
+    "无法",
+    "过去",
+    "不同",
+    "变成",
+    "减少",
+    "推出",
+    "出台",
+    "每月",
+    "计划",
+    "更加",
+    "国家",
+    "学习",
+    "平均",
+    "全局",
+    "主义",
+    "政治",
+    "实处",
+    "狠抓",
+    "确保",
+    "围绕",
+    "着力",
+    "深入",
+    "充分",
+    "发挥",
+    "作用",
+    "要求",
+    "取得",
+    "成效",
+    "明显",
+    "以上",
+    "以下",
+    "及时",
+    "主动",
+    "不断",
+    "共计",
+    "累计",
+    "其中",
+    "已经",
+    "部门",
+    "单位",
+    "工作人员",
+];
 
 /// Read access to the index.
 #[derive(Clone)]
@@ -288,6 +414,10 @@ pub struct Engine {
     pub index: Index,
     pub reader: IndexReader,
     pub fields: Fields,
+    /// Recent successful queries, for ranking suggestions.
+    pub recent: Arc<Mutex<Recent>>,
+    /// The "did you mean" vocabulary of one reader generation.
+    vocab: Arc<Mutex<Option<(u64, Arc<Vec<(String, u64)>>)>>>,
 }
 
 impl Engine {
@@ -301,6 +431,8 @@ impl Engine {
             index,
             reader,
             fields,
+            recent: Arc::default(),
+            vocab: Arc::default(),
         })
     }
 
@@ -438,7 +570,26 @@ impl Engine {
                 score,
             });
         }
+        let q_text = req.parsed.terms().join(" ");
+        let did_you_mean = if total == 0 && !q_text.is_empty() {
+            self.did_you_mean(&searcher, req)
+        } else {
+            None
+        };
+        if total > 0 && !q_text.is_empty() && q_text.chars().count() <= 40 {
+            let mut recent = self.recent.lock().unwrap();
+            if recent.len() >= RECENT_CAP && !recent.contains_key(&q_text) {
+                recent.retain(|_, (uses, _)| *uses > 1);
+                if recent.len() >= RECENT_CAP {
+                    recent.clear();
+                }
+            }
+            let e = recent.entry(q_text).or_default();
+            e.0 += 1;
+            e.1 = total as u64;
+        }
         Ok(Response {
+            did_you_mean,
             total,
             took_ms: (t0.elapsed().as_secs_f64() * 1000.0 * 100.0).round() / 100.0,
             query: QueryInfo {
@@ -448,6 +599,159 @@ impl Engine {
             },
             hits,
             facets: counts.map(|c| c.facets()),
+        })
+    }
+
+    /// For a query that found nothing: replace one typed term by a known name one edit away
+    /// (the most frequent that makes the whole query find something).
+    fn did_you_mean(&self, searcher: &tantivy::Searcher, req: &Request) -> Option<DidYouMean> {
+        let vocab = {
+            let generation = searcher.generation().generation_id();
+            let mut cache = self.vocab.lock().unwrap();
+            match &*cache {
+                Some((g, v)) if *g == generation => v.clone(),
+                _ => {
+                    let v = Arc::new(suggest::vocabulary(searcher, &self.fields));
+                    *cache = Some((generation, v.clone()));
+                    v
+                }
+            }
+        };
+        let typed: Vec<String> = req.parsed.terms();
+        for (i, term) in typed.iter().enumerate() {
+            for (candidate, _) in suggest::corrections(term, &vocab) {
+                let mut fixed = typed.clone();
+                fixed[i] = candidate;
+                let q = fixed.join(" ");
+                let mut r = req.clone();
+                r.parsed = query::parse(&q);
+                let built = query::build(&self.fields, &r.parsed, self.filter_queries(&r.filters));
+                let n = searcher.search(&built, &Count).ok()?;
+                if n > 0 {
+                    return Some(DidYouMean { q, total: n });
+                }
+            }
+        }
+        None
+    }
+
+    /// Completions of what the user typed so far.
+    pub fn suggest(&self, prefix: &str, size: usize) -> Vec<suggest::Suggestion> {
+        let searcher = self.reader.searcher();
+        let recent = self.recent.lock().unwrap().clone();
+        suggest::suggest(&searcher, &self.fields, prefix, size, &recent)
+    }
+
+    /// Articles about the same practice: more-like-this on the article's distinctive words
+    /// (tf × idf of its title and text words; place names, the genre's formula words and words
+    /// in half the corpus weigh nothing), optionally within a region and outside its document.
+    pub fn similar(
+        &self,
+        id: &str,
+        size: usize,
+        filters: &Filters,
+        exclude_same_doc: bool,
+    ) -> Result<Similar> {
+        let t0 = Instant::now();
+        let not_found = || Error::NotFound(format!("no article with id {id:?}"));
+        let (doc_id, _) = id.rsplit_once('-').ok_or_else(not_found)?;
+        let doc = self.document(doc_id).map_err(|_| not_found())?;
+        let article = doc
+            .articles
+            .iter()
+            .find(|a| a.id == id)
+            .ok_or_else(not_found)?;
+        let searcher = self.reader.searcher();
+        let n_docs = searcher.num_docs().max(1) as f64;
+        let g = lexicon::gazetteer();
+        let mut tf: HashMap<String, f64> = HashMap::new();
+        for (text, weight) in [(&article.title, 2.0), (&article.text, 1.0)] {
+            for (_, _, w) in crate::analysis::words(text) {
+                if w.chars().count() >= 2
+                    && w.chars().any(|c| ('\u{3400}'..='\u{9fff}').contains(&c))
+                    && !BOILERPLATE.contains(&w.as_str())
+                    && !g.is_name(&w)
+                    && g.resolve(&w).is_empty()
+                {
+                    *tf.entry(w).or_default() += weight;
+                }
+            }
+        }
+        let mut weighted: Vec<(String, f64)> = tf
+            .into_iter()
+            .filter_map(|(w, f)| {
+                let df = searcher
+                    .doc_freq(&Term::from_field_text(self.fields.text_w, &w))
+                    .ok()? as f64;
+                if df < 2.0 || df >= n_docs {
+                    // Only in this article (nothing to find) or in all of them (no signal).
+                    return None;
+                }
+                Some((w, (1.0 + f.ln()) * (n_docs / df).ln()))
+            })
+            .collect();
+        weighted.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        weighted.truncate(20);
+        let mut hits = Vec::new();
+        let terms: Vec<String> = weighted.iter().map(|(w, _)| w.clone()).collect();
+        if !weighted.is_empty() {
+            let mut like: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+            for (w, weight) in &weighted {
+                for (field, boost) in [(self.fields.text_w, 1.0), (self.fields.title_w, 1.5)] {
+                    like.push((
+                        Occur::Should,
+                        Box::new(BoostQuery::new(
+                            Box::new(TermQuery::new(
+                                Term::from_field_text(field, w),
+                                IndexRecordOption::WithFreqs,
+                            )),
+                            (*weight * boost) as f32,
+                        )),
+                    ));
+                }
+            }
+            let mut clauses: Vec<(Occur, Box<dyn Query>)> =
+                vec![(Occur::Must, Box::new(BooleanQuery::new(like)))];
+            for f in self.filter_queries(filters) {
+                clauses.push((Occur::Must, Box::new(BoostQuery::new(f, 0.0))));
+            }
+            let exclude = if exclude_same_doc {
+                Term::from_field_text(self.fields.doc_id, &doc.doc_id)
+            } else {
+                Term::from_field_text(self.fields.id, id)
+            };
+            clauses.push((
+                Occur::MustNot,
+                Box::new(TermQuery::new(exclude, IndexRecordOption::Basic)),
+            ));
+            let q = BooleanQuery::new(clauses);
+            let top = searcher.search(&q, &TopDocs::with_limit(size + 5).order_by_score())?;
+            for (score, addr) in top {
+                let d: TantivyDocument = searcher.doc(addr)?;
+                let Some(json) = d.get_first(self.fields.hit).and_then(|v| v.as_str()) else {
+                    continue;
+                };
+                let s: StoredHit =
+                    serde_json::from_str(json).map_err(|e| Error::Internal(e.into()))?;
+                // The same article filed twice is not another county's practice.
+                if s.meta.id == id || s.text == article.text {
+                    continue;
+                }
+                let snippet = snippet::snippet(&s.text, &terms, terms.len());
+                hits.push(Hit {
+                    meta: s.meta,
+                    snippet,
+                    score,
+                });
+                if hits.len() == size {
+                    break;
+                }
+            }
+        }
+        Ok(Similar {
+            took_ms: (t0.elapsed().as_secs_f64() * 1000.0 * 100.0).round() / 100.0,
+            terms,
+            hits,
         })
     }
 

@@ -115,6 +115,7 @@
   // Suggestions: completions from the corpus's vocabulary, as the user types.
   var box = $('q'), list = $('suggest'), timer = null, sugCtrl = null, active = -1, items = [];
   var suggestOff = false;
+  var LABELS = { practice: '做法', word: '词语', title: '标题', number: '文号', place: '地区', recent: '最近搜索' };
 
   function closeSuggest() {
     if (!list) return;
@@ -153,7 +154,8 @@
           li.id = 'sug-' + k;
           li.setAttribute('role', 'option');
           var t = document.createElement('span'); t.textContent = s.text;
-          var kind = document.createElement('span'); kind.className = 'k'; kind.textContent = s.label || '';
+          var kind = document.createElement('span'); kind.className = 'k';
+          kind.textContent = (LABELS[s.kind] || '') + (s.count ? ' · ' + s.count + ' 篇' : '');
           li.appendChild(t); li.appendChild(kind);
           li.addEventListener('mousedown', function (e) { e.preventDefault(); pick(s.text); });
           list.appendChild(li); items.push(li);

@@ -44,7 +44,8 @@
     '.snip{font-size:14px;margin-top:2px;overflow-wrap:anywhere}',
     'mark{background:#ffe08a;color:inherit}',
     '.note{padding:10px 12px;color:#59636e;font-size:14px}',
-    '.more{display:block;padding:8px 12px;font-weight:400;font-size:14px}'
+    '.more{display:block;padding:8px 12px;font-weight:400;font-size:14px}',
+    'li.sug{color:#59636e;font-size:14px;padding:6px 12px}'
   ].join('\n');
   root.appendChild(style);
 
@@ -121,11 +122,24 @@
 
   function open(url) { window.open(url, '_blank', 'noopener'); }
 
-  function render(q, data) {
+  function render(q, data, sugs) {
     list.textContent = '';
     items = [];
     active = -1;
     var hits = data.hits || [];
+    // Completions first: choosing one searches for it.
+    sugs.filter(function (s) { return s.text !== q; }).slice(0, 4).forEach(function (s, k) {
+      var li = document.createElement('li');
+      li.id = uid + '-s' + k;
+      li.className = 'sug';
+      li.setAttribute('role', 'option');
+      li.setAttribute('data-text', s.text);
+      li.textContent = '搜索 “' + s.text + '”';
+      li.addEventListener('mousedown', function (e) { e.preventDefault(); });
+      li.addEventListener('click', function () { input.value = s.text; search(true); });
+      list.appendChild(li);
+      items.push(li);
+    });
     status.textContent = hits.length ? '共 ' + data.total + ' 篇，按相关度排列' : '没有找到包含“' + q + '”的文章';
     hits.forEach(function (h, k) {
       var li = document.createElement('li');
@@ -188,14 +202,18 @@
     var p = params(q);
     p.set('size', String(size));
     p.set('facets', 'false');
-    fetch(endpoint + '/api/search?' + p.toString(), { signal: ctrl.signal })
+    var sug = fetch(endpoint + '/api/suggest?size=4&q=' + encodeURIComponent(q), { signal: ctrl.signal })
+      .then(function (r) { return r.ok ? r.json() : { suggestions: [] }; })
+      .then(function (j) { return j.suggestions || []; }, function () { return []; });
+    var found = fetch(endpoint + '/api/search?' + p.toString(), { signal: ctrl.signal })
       .then(function (r) {
         return r.json().then(function (j) {
           if (!r.ok) throw new Error((j && j.error && j.error.message) || r.status);
           return j;
         });
-      })
-      .then(function (data) { if (input.value.trim() === q) render(q, data); })
+      });
+    Promise.all([found, sug])
+      .then(function (res) { if (input.value.trim() === q) render(q, res[0], res[1]); })
       .catch(function (e) {
         if (e.name === 'AbortError') return;
         lastQ = null;
@@ -222,7 +240,12 @@
     }
     if (e.key === 'ArrowDown') { e.preventDefault(); select((active + 1) % items.length); }
     else if (e.key === 'ArrowUp') { e.preventDefault(); select(active <= 0 ? items.length - 1 : active - 1); }
-    else if (e.key === 'Enter' && active >= 0) { e.preventDefault(); open(items[active].querySelector('a').href); }
+    else if (e.key === 'Enter' && active >= 0) {
+      e.preventDefault();
+      var it = items[active];
+      if (it.classList.contains('sug')) { input.value = it.getAttribute('data-text'); search(true); }
+      else open(it.querySelector('a').href);
+    }
   });
   input.addEventListener('focus', function () { if (items.length) { panel.hidden = false; input.setAttribute('aria-expanded', 'true'); } });
   document.addEventListener('click', function (e) { if (e.target !== host) close(); });
