@@ -306,6 +306,8 @@ pub struct Similar {
 
 /// Queries that found something: text → (times searched, hits last time).
 pub type Recent = HashMap<String, (u64, u64)>;
+/// Known texts with their document frequencies.
+type Vocabulary = Arc<Vec<(String, u64)>>;
 const RECENT_CAP: usize = 10_000;
 
 /// Words that say nothing about which practice an article describes: the genre's formula.
@@ -417,7 +419,7 @@ pub struct Engine {
     /// Recent successful queries, for ranking suggestions.
     pub recent: Arc<Mutex<Recent>>,
     /// The "did you mean" vocabulary of one reader generation.
-    vocab: Arc<Mutex<Option<(u64, Arc<Vec<(String, u64)>>)>>>,
+    vocab: Arc<Mutex<Option<(u64, Vocabulary)>>>,
 }
 
 impl Engine {

@@ -92,8 +92,10 @@ struct Place {
     id: u64,
 }
 
-/// (key, place) sorted by key; keys are names, full pinyin and initials.
-static PLACES: LazyLock<(Vec<Place>, Vec<(String, usize)>)> = LazyLock::new(|| {
+/// Places, and (key, index into places) sorted by key; keys are names, full pinyin, initials.
+type PlaceIndex = (Vec<Place>, Vec<(String, usize)>);
+
+static PLACES: LazyLock<PlaceIndex> = LazyLock::new(|| {
     let g = lexicon::gazetteer();
     let mut places = Vec::new();
     let mut keys = Vec::new();
