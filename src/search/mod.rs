@@ -666,22 +666,32 @@ impl Engine {
         let searcher = self.reader.searcher();
         let n_docs = searcher.num_docs().max(1) as f64;
         let g = lexicon::gazetteer();
-        let mut tf: HashMap<String, f64> = HashMap::new();
-        for (text, weight) in [(&article.title, 2.0), (&article.text, 1.0)] {
-            for (_, _, w) in crate::analysis::words(text) {
-                if w.chars().count() >= 2
-                    && w.chars().any(|c| ('\u{3400}'..='\u{9fff}').contains(&c))
-                    && !BOILERPLATE.contains(&w.as_str())
-                    && !g.is_name(&w)
-                    && g.resolve(&w).is_empty()
-                {
-                    *tf.entry(w).or_default() += weight;
-                }
-            }
-        }
-        let mut weighted: Vec<(String, f64)> = tf
+        // Distinctive against general Chinese (jieba's TF-IDF with its general-corpus IDF), then
+        // against this corpus: a word in every article of the index tells nothing either.
+        static TFIDF: std::sync::LazyLock<jieba_rs::TfIdf> =
+            std::sync::LazyLock::new(jieba_rs::TfIdf::default);
+        let body = format!("{0}。{0}。{1}", article.title, article.text);
+        let pos: Vec<String> = ["n", "nz", "vn", "v", "l", "i", "nt", "eng", "x"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let keywords = {
+            use jieba_rs::KeywordExtract;
+            let folded: String = body.chars().map(crate::chars::fold).collect();
+            TFIDF.extract_keywords(lexicon::jieba(), &folded, 60, pos)
+        };
+        let mut weighted: Vec<(String, f64)> = keywords
             .into_iter()
-            .filter_map(|(w, f)| {
+            .filter_map(|k| {
+                let w = k.keyword;
+                if w.chars().count() < 2
+                    || !w.chars().any(|c| ('\u{3400}'..='\u{9fff}').contains(&c))
+                    || BOILERPLATE.contains(&w.as_str())
+                    || g.is_name(&w)
+                    || !g.resolve(&w).is_empty()
+                {
+                    return None;
+                }
                 let df = searcher
                     .doc_freq(&Term::from_field_text(self.fields.text_w, &w))
                     .ok()? as f64;
@@ -689,7 +699,7 @@ impl Engine {
                     // Only in this article (nothing to find) or in all of them (no signal).
                     return None;
                 }
-                Some((w, (1.0 + f.ln()) * (n_docs / df).ln()))
+                Some((w, k.weight * (1.0 + (n_docs / df).ln())))
             })
             .collect();
         weighted.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
@@ -727,7 +737,8 @@ impl Engine {
                 Box::new(TermQuery::new(exclude, IndexRecordOption::Basic)),
             ));
             let q = BooleanQuery::new(clauses);
-            let top = searcher.search(&q, &TopDocs::with_limit(size + 5).order_by_score())?;
+            let top = searcher.search(&q, &TopDocs::with_limit(size * 3 + 10).order_by_score())?;
+            let mut scored = Vec::with_capacity(top.len());
             for (score, addr) in top {
                 let d: TantivyDocument = searcher.doc(addr)?;
                 let Some(json) = d.get_first(self.fields.hit).and_then(|v| v.as_str()) else {
@@ -739,15 +750,19 @@ impl Engine {
                 if s.meta.id == id || s.text == article.text {
                     continue;
                 }
+                // A long notice shares some words with everything: one practice is what is asked
+                // for, so matches are weighed against length (past a typical article's).
+                let len = s.text.chars().count() as f32;
+                scored.push((score / (len / 1500.0).max(1.0).sqrt(), s));
+            }
+            scored.sort_by(|a, b| b.0.total_cmp(&a.0));
+            for (score, s) in scored.into_iter().take(size) {
                 let snippet = snippet::snippet(&s.text, &terms, terms.len());
                 hits.push(Hit {
                     meta: s.meta,
                     snippet,
                     score,
                 });
-                if hits.len() == size {
-                    break;
-                }
             }
         }
         Ok(Similar {
