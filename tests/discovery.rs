@@ -25,9 +25,12 @@ fn corpus() -> Workspace {
 }
 
 fn judged(name: &str) -> Vec<Vec<String>> {
-    let text =
-        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/judged").join(name))
-            .unwrap();
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/judged")
+            .join(name),
+    )
+    .unwrap();
     text.lines()
         .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
         .map(|l| l.split('\t').map(str::to_string).collect())
@@ -69,7 +72,10 @@ fn suggestions_complete_practices_places_and_pinyin() {
             misses.push(format!("{typed} → {got:?} (want {want})"));
         }
         for x in v["suggestions"].as_array().unwrap() {
-            assert!(x["count"].as_u64().is_some() && x["kind"].is_string(), "{x}");
+            assert!(
+                x["count"].as_u64().is_some() && x["kind"].is_string(),
+                "{x}"
+            );
         }
     }
     eprintln!(
@@ -116,7 +122,9 @@ fn similar_practices_are_found_in_other_places() {
     for p in &pairs {
         let (source, same_doc, expected) = (&p[0], p[1] == "yes", &p[2]);
         let src = find_article(&s, source);
-        let id = src["id"].as_str().unwrap_or_else(|| panic!("no article {source}"));
+        let id = src["id"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no article {source}"));
         let (status, v) = s.get(&format!(
             "/api/articles/{id}/similar?size=5&exclude_same_doc={}",
             !same_doc
@@ -170,19 +178,32 @@ fn similar_practices_are_found_in_other_places() {
     // A region filter keeps to the region; unknown articles are 404s, bad parameters 400s.
     let src = find_article(&s, "南康区“三办”");
     let id = src["id"].as_str().unwrap();
-    let (_, v) = s.get(&format!("/api/articles/{id}/similar?region={}", enc("南昌市")));
+    let (_, v) = s.get(&format!(
+        "/api/articles/{id}/similar?region={}",
+        enc("南昌市")
+    ));
     for h in v["hits"].as_array().unwrap() {
         assert!(h["region"].as_str().unwrap().contains("南昌市"), "{h}");
     }
     assert_eq!(s.get("/api/articles/0123abcd-0/similar").0, 404);
     assert_eq!(s.get("/api/articles/..%2Fetc-0/similar").0, 404);
-    assert_eq!(s.get(&format!("/api/articles/{id}/similar?size=999")).0, 400);
     assert_eq!(
-        s.get(&format!("/api/articles/{id}/similar?region={}", enc("火星县"))).0,
+        s.get(&format!("/api/articles/{id}/similar?size=999")).0,
         400
     );
     assert_eq!(
-        s.get(&format!("/api/articles/{id}/similar?exclude_same_doc=maybe")).0,
+        s.get(&format!(
+            "/api/articles/{id}/similar?region={}",
+            enc("火星县")
+        ))
+        .0,
+        400
+    );
+    assert_eq!(
+        s.get(&format!(
+            "/api/articles/{id}/similar?exclude_same_doc=maybe"
+        ))
+        .0,
         400
     );
 }

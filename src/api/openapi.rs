@@ -16,7 +16,11 @@ use utoipa::{Modify, OpenApi};
         title = "zhengsou (政搜) API",
         description = "Search Chinese government policy documents and work bulletins. Every \
                        error is a 4xx/5xx with `{\"error\":{\"code\",\"message\"}}`. The read-only \
-                       routes allow cross-origin GET (see `--cors-origin`)."
+                       routes allow cross-origin GET (see `--cors-origin`). To embed a search box \
+                       in any page: `<script src=\"https://SERVER/widget.js\" \
+                       data-endpoint=\"https://SERVER\"></script>`; options: `data-target` (a CSS \
+                       selector to put the box in), `data-placeholder`, `data-size` (results \
+                       shown), `data-region`, `data-category`, `data-kind` (fixed filters)."
     ),
     paths(
         super::health,
@@ -106,6 +110,15 @@ fn type_of(s: &Value) -> String {
     t
 }
 
+/// Markdown's `code` spans as <code>, the rest as escaped text.
+fn code_spans(s: &str) -> Markup {
+    html! {
+        @for (i, part) in s.split('`').enumerate() {
+            @if i % 2 == 1 { code { (part) } } @else { (part) }
+        }
+    }
+}
+
 fn text(v: &Value, key: &str) -> String {
     v.get(key)
         .and_then(Value::as_str)
@@ -130,13 +143,13 @@ fn render(spec: &Value) -> Markup {
                 header.top { a.brand href="/" { "政搜" } span { "接口文档 · " a href="/api/openapi.json" { "openapi.json" } } }
                 main {
                     h1 { (text(&spec["info"], "title")) " " small { (text(&spec["info"], "version")) } }
-                    p { (text(&spec["info"], "description")) }
+                    p { (code_spans(&text(&spec["info"], "description"))) }
                     @for (path, item) in paths {
                         @for (method, op) in item.as_object().unwrap_or(&empty) {
-                            section.op id=(text(op, "operationId")) {
+                            section.op id=(format!("op-{}", text(op, "operationId"))) {
                                 h2 { code { (method.to_uppercase()) " " (path) } }
-                                p { (text(op, "summary")) }
-                                @if !text(op, "description").is_empty() { p { (text(op, "description")) } }
+                                p { (code_spans(&text(op, "summary"))) }
+                                @if !text(op, "description").is_empty() { p { (code_spans(&text(op, "description"))) } }
                                 @if let Some(params) = op.get("parameters").and_then(Value::as_array) {
                                     table {
                                         thead { tr { th { "参数" } th { "位置" } th { "类型" } th { "说明" } } }
@@ -146,7 +159,7 @@ fn render(spec: &Value) -> Markup {
                                                     td { code { (text(p, "name")) } @if p["required"] == Value::Bool(true) { " *" } }
                                                     td { (text(p, "in")) }
                                                     td { (type_of(&p["schema"])) }
-                                                    td { (text(p, "description")) }
+                                                    td { (code_spans(&text(p, "description"))) }
                                                 }
                                             }
                                         }
@@ -165,7 +178,7 @@ fn render(spec: &Value) -> Markup {
                     }
                     h2 { "数据结构" }
                     @for (name, s) in schemas {
-                        section.schema id=(name) {
+                        section.schema id=(format!("schema-{name}")) {
                             h3 { (name) }
                             @if !text(s, "description").is_empty() { p { (text(s, "description")) } }
                             @if let Some(props) = s.get("properties").and_then(Value::as_object) {
@@ -176,7 +189,7 @@ fn render(spec: &Value) -> Markup {
                                             tr {
                                                 td { code { (f) } }
                                                 td { (type_of(fs)) }
-                                                td { (text(fs, "description")) }
+                                                td { (code_spans(&text(fs, "description"))) }
                                             }
                                         }
                                     }

@@ -85,6 +85,7 @@ fn layout(title: &str, params: &Params, body: Markup) -> Markup {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (title) }
+                link rel="icon" href="data:,";
                 link rel="stylesheet" href="/static/app.css";
                 script src="/static/app.js" defer {}
             }
@@ -122,7 +123,7 @@ fn search_form(p: &Params) -> Markup {
         form #search role="search" action="/" method="get" {
             label.sr for="q" { "搜索做法、地名或文号" }
             input #q type="search" name="q" value=(p.q.as_deref().unwrap_or(""))
-                placeholder="输入做法、地名或文号，如：网上信访" autocomplete="off"
+                placeholder="做法、地名或文号，如：网上信访" autocomplete="off"
                 aria-autocomplete="list" aria-controls="suggest" aria-expanded="false"
                 enterkeyhint="search";
             ul #suggest role="listbox" hidden {}
@@ -287,14 +288,25 @@ fn results_main(p: &Params, found: Option<&Found>, error: Option<&str>) -> Marku
                 div.banner.error role="alert" { (e) }
             }
             div.layout {
-                details #filters.filters open {
-                    summary { "筛选条件" }
-                    aside aria-label="筛选" {
-                        (active_filters(p))
-                        @if let Some(f) = found.and_then(|f| f.facets.as_ref()) {
-                            (facet_panel(p, f))
+                @let labels = active_labels(p);
+                @let facets = found.and_then(|f| f.facets.as_ref()).filter(|f| !(f.region.is_empty() && f.year.is_empty() && f.category.is_empty() && f.kind.is_empty()));
+                @if facets.is_some() || !labels.is_empty() {
+                    details #filters.filters open {
+                        summary {
+                            "筛选条件"
+                            @if !labels.is_empty() {
+                                span.on { "（已选：" (labels.iter().map(|(l, _)| l.as_str()).collect::<Vec<_>>().join("、")) "）" }
+                            }
+                        }
+                        aside aria-label="筛选" {
+                            (active_filters(p))
+                            @if let Some(f) = facets {
+                                (facet_panel(p, f))
+                            }
                         }
                     }
+                } @else {
+                    div {}
                 }
                 section #results.results aria-labelledby="summary" {
                     @if let Some(found) = found {
@@ -307,6 +319,28 @@ fn results_main(p: &Params, found: Option<&Found>, error: Option<&str>) -> Marku
 }
 
 fn active_filters(p: &Params) -> Markup {
+    let chips = active_labels(p);
+    if chips.is_empty() {
+        return html! {};
+    }
+    let q = p.q.as_deref();
+    html! {
+        div.active {
+            h2 { "已选条件" }
+            ul.chips {
+                @for (label, href) in &chips {
+                    li { a.chip.removable href=(href) title="去掉这个条件" aria-label=(format!("去掉筛选 {label}")) { (label) span aria-hidden="true" { " ×" } } }
+                }
+            }
+            @if chips.len() > 1 {
+                a.clear href=(url(&Params { q: q.map(str::to_string), ..Params::default() }, &[])) { "清除全部条件" }
+            }
+        }
+    }
+}
+
+/// Each active filter as (label, the URL without it).
+fn active_labels(p: &Params) -> Vec<(String, String)> {
     let mut chips: Vec<(String, String)> = Vec::new();
     if let Some(r) = nonempty(&p.region) {
         chips.push((
@@ -342,23 +376,7 @@ fn active_filters(p: &Params) -> Markup {
             chips.push((format!("{label}：{v}"), url(p, &[(name, None)])));
         }
     }
-    if chips.is_empty() {
-        return html! {};
-    }
-    let q = p.q.as_deref();
-    html! {
-        div.active {
-            h2 { "已选条件" }
-            ul.chips {
-                @for (label, href) in &chips {
-                    li { a.chip.removable href=(href) title="去掉这个条件" aria-label=(format!("去掉筛选 {label}")) { (label) span aria-hidden="true" { " ×" } } }
-                }
-            }
-            @if chips.len() > 1 {
-                a.clear href=(url(&Params { q: q.map(str::to_string), ..Params::default() }, &[])) { "清除全部条件" }
-            }
-        }
-    }
+    chips
 }
 
 fn nonempty(v: &Option<String>) -> Option<&str> {
@@ -391,6 +409,7 @@ fn facet_panel(p: &Params, f: &search::Facets) -> Markup {
                         li {
                             a href=(url(p, &[("year", Some(&ys))])) title=(format!("{} 年：{} 条", y.year, y.count))
                                 aria-current=[(nonempty(&p.year) == Some(ys.as_str())).then_some("true")] {
+                                @if f.year.len() <= 12 { span.n { (y.count) } }
                                 span.bar style=(format!("height:{h}%")) {}
                                 span.y { @if y.year == 0 { "无" } @else if f.year.len() <= 6 { (y.year) } @else { (format!("{:02}", y.year % 100)) } }
                                 span.sr { (format!("{} 年 {} 条", y.year, y.count)) }
@@ -443,7 +462,7 @@ fn region_node(p: &Params, n: &RegionNode, depth: usize, active: Option<&[String
             @if n.children.is_empty() {
                 (link)
             } @else {
-                details open[depth == 0 || contains_active(n)] {
+                details open[depth == 0 || current || contains_active(n)] {
                     summary { (link) }
                     ul { @for c in &n.children { (region_node(p, c, depth + 1, active)) } }
                 }
@@ -674,7 +693,21 @@ fn article_main(doc: &Document, a: &Article, q: Option<&str>, similar: &[search:
     terms.extend(parsed.expanded());
     let chars: Vec<char> = a.text.chars().collect();
     let spans = snippet::match_spans(&a.text, &terms);
-    let body = snippet::highlight(&chars, 0, chars.len(), &spans);
+    // One <p> per line of the text; a highlight across a line break is split in two.
+    let mut paragraphs = Vec::new();
+    let mut start = 0;
+    for (i, c) in chars
+        .iter()
+        .enumerate()
+        .chain(std::iter::once((chars.len(), &'\n')))
+    {
+        if *c == '\n' {
+            if chars[start..i].iter().any(|c| !c.is_whitespace()) {
+                paragraphs.push(snippet::highlight(&chars, start, i, &spans));
+            }
+            start = i + 1;
+        }
+    }
     let path: Vec<&str> = a
         .region
         .as_deref()
@@ -710,7 +743,7 @@ fn article_main(doc: &Document, a: &Article, q: Option<&str>, similar: &[search:
                     @if !spans.is_empty() {
                         p.found { "本文有 " (spans.len()) " 处与搜索词“" (q.unwrap_or("")) "”" @if !parsed.expanded().is_empty() { "或其近义说法" } "相符，已用底色标出。" }
                     }
-                    div.body { (PreEscaped(body)) }
+                    div.body { @for para in &paragraphs { p { (PreEscaped(para)) } } }
                     @if !similar.is_empty() {
                         section.similar aria-labelledby="similar-h" {
                             h2 #similar-h { "相似做法" }
@@ -742,7 +775,7 @@ fn article_main(doc: &Document, a: &Article, q: Option<&str>, similar: &[search:
                         @if let Some(r) = &doc.region { dt { "地区" } dd { (r.replace('/', " › ")) } }
                         dt { "文件" } dd.file { (doc.source) }
                     }
-                    a.button href=(format!("/api/documents/{}/raw", doc.doc_id)) { "查看原文件" }
+                    a.button href=(format!("/api/documents/{}/raw", doc.doc_id)) target="_blank" rel="noopener" { "查看原文件（新窗口）" }
                     @if !others.is_empty() {
                         h2 { "本期其他文章" }
                         ol.others {

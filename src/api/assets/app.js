@@ -47,6 +47,7 @@
     if (inflight) inflight.ctrl.abort();
     var ctrl = new AbortController();
     inflight = { url: key, ctrl: ctrl };
+    var typed = $('q') ? $('q').value : null;
     document.body.classList.add('loading');
     $('main').setAttribute('aria-busy', 'true');
     var slow = setTimeout(function () { status('正在搜索…'); }, 150);
@@ -60,7 +61,9 @@
         var hidden = doc.getElementById('hidden-filters');
         if (hidden && $('hidden-filters')) $('hidden-filters').replaceWith(document.adoptNode(hidden));
         var q = doc.getElementById('q');
-        if (q && document.activeElement !== $('q')) $('q').value = q.value;
+        // The box shows the query of the page shown (after Back too), unless the user has
+        // typed something new while the page was loading.
+        if (q && $('q') && $('q').value === typed) $('q').value = q.value;
         document.title = doc.title;
         if (push) history.pushState({ zs: 1, inapp: true }, '', key);
         afterSwap();

@@ -33,7 +33,7 @@
     'input{flex:1;min-width:0;font:inherit;padding:8px 10px;border:1px solid #b9c2cc;border-radius:6px;background:#fff;color:#1f2328;margin:0}',
     'button{font:inherit;padding:8px 14px;border:0;border-radius:6px;background:#b3261e;color:#fff;cursor:pointer;margin:0}',
     ':focus-visible{outline:3px solid #0b57d0;outline-offset:1px}',
-    '.panel{position:absolute;left:0;right:0;top:100%;margin-top:4px;background:#fff;border:1px solid #d8dee4;border-radius:8px;box-shadow:0 8px 24px rgba(0,0,0,.15);z-index:2147483000;max-height:70vh;overflow:auto;text-align:left}',
+    '.panel{position:fixed;left:0;top:0;background:#fff;border:1px solid #d8dee4;border-radius:8px;box-shadow:0 8px 24px rgba(0,0,0,.15);z-index:2147483000;max-height:70vh;overflow:auto;text-align:left}',
     '.panel[hidden]{display:none}',
     'ul{list-style:none;margin:0;padding:4px 0}',
     'li{margin:0;padding:8px 12px;cursor:pointer;border-bottom:1px solid #f0f2f4}',
@@ -68,6 +68,7 @@
   var panel = document.createElement('div');
   panel.className = 'panel';
   panel.hidden = true;
+  panel.tabIndex = -1;
   var status = document.createElement('div');
   status.className = 'note';
   status.setAttribute('role', 'status');
@@ -104,6 +105,31 @@
     return frag;
   }
 
+  // The panel is fixed to the viewport under the box, so a portal's overflow:hidden columns
+  // cannot clip it; it follows the box when the page scrolls or resizes.
+  function place() {
+    if (panel.hidden) return;
+    var r = form.getBoundingClientRect();
+    var vw = document.documentElement.clientWidth || window.innerWidth;
+    var vh = window.innerHeight;
+    var width = Math.min(Math.max(r.width, 320), vw - 16);
+    var left = Math.max(8, Math.min(r.left, vw - width - 8));
+    var below = vh - r.bottom - 12;
+    panel.style.left = left + 'px';
+    panel.style.width = width + 'px';
+    if (below >= 200 || below >= r.top) {
+      panel.style.top = (r.bottom + 4) + 'px';
+      panel.style.maxHeight = Math.max(120, below) + 'px';
+    } else {
+      panel.style.top = Math.max(8, r.top - Math.min(r.top - 12, vh * 0.7) - 4) + 'px';
+      panel.style.maxHeight = Math.min(r.top - 12, vh * 0.7) + 'px';
+    }
+  }
+  window.addEventListener('scroll', place, true);
+  window.addEventListener('resize', place);
+
+  function show() { panel.hidden = false; place(); }
+
   function close() {
     panel.hidden = true;
     input.setAttribute('aria-expanded', 'false');
@@ -116,7 +142,10 @@
     items.forEach(function (li, k) { li.setAttribute('aria-selected', k === i ? 'true' : 'false'); });
     if (i >= 0) {
       input.setAttribute('aria-activedescendant', items[i].id);
-      items[i].scrollIntoView({ block: 'nearest' });
+      // Scroll the panel only, never the portal page.
+      var it = items[i], top = it.offsetTop, bottom = top + it.offsetHeight;
+      if (top < panel.scrollTop) panel.scrollTop = top;
+      else if (bottom > panel.scrollTop + panel.clientHeight) panel.scrollTop = bottom - panel.clientHeight;
     } else input.removeAttribute('aria-activedescendant');
   }
 
@@ -140,7 +169,8 @@
       list.appendChild(li);
       items.push(li);
     });
-    status.textContent = hits.length ? '共 ' + data.total + ' 篇，按相关度排列' : '没有找到包含“' + q + '”的文章';
+    var scope = fixed.region ? '（仅限' + fixed.region + '）' : '';
+    status.textContent = hits.length ? '共 ' + data.total + ' 篇' + scope + '，按相关度排列' : '没有找到包含“' + q + '”的文章' + scope;
     hits.forEach(function (h, k) {
       var li = document.createElement('li');
       li.id = uid + '-o' + k;
@@ -175,15 +205,23 @@
       items.push(li);
     });
     if (data.total > hits.length) {
+      var moreLi = document.createElement('li');
+      moreLi.id = uid + '-more';
+      moreLi.setAttribute('role', 'option');
       var more = document.createElement('a');
       more.className = 'more';
       more.href = endpoint + '/?' + params(q).toString();
       more.target = '_blank';
       more.rel = 'noopener';
+      more.tabIndex = -1;
       more.textContent = '查看全部 ' + data.total + ' 篇结果 ›';
-      list.appendChild(more);
+      moreLi.appendChild(more);
+      moreLi.addEventListener('mousedown', function (e) { e.preventDefault(); });
+      moreLi.addEventListener('click', function (e) { if (e.target !== more) open(more.href); });
+      list.appendChild(moreLi);
+      items.push(moreLi);
     }
-    panel.hidden = false;
+    show();
     input.setAttribute('aria-expanded', 'true');
   }
 
@@ -197,7 +235,7 @@
     var mine = ctrl;
     var slow = setTimeout(function () {
       status.textContent = '正在搜索…';
-      panel.hidden = false;
+      show();
     }, now ? 0 : 150);
     var p = params(q);
     p.set('size', String(size));
@@ -220,7 +258,7 @@
         list.textContent = '';
         items = [];
         status.textContent = '搜索服务暂时无法连接，请稍后再试。';
-        panel.hidden = false;
+        show();
       })
       .then(function () { clearTimeout(slow); if (ctrl === mine) ctrl = null; });
   }
@@ -235,7 +273,7 @@
   input.addEventListener('keydown', function (e) {
     if (e.key === 'Escape') { close(); return; }
     if (panel.hidden || !items.length) {
-      if (e.key === 'ArrowDown' && items.length) { panel.hidden = false; input.setAttribute('aria-expanded', 'true'); select(0); e.preventDefault(); }
+      if (e.key === 'ArrowDown' && items.length) { show(); input.setAttribute('aria-expanded', 'true'); select(0); e.preventDefault(); }
       return;
     }
     if (e.key === 'ArrowDown') { e.preventDefault(); select((active + 1) % items.length); }
@@ -247,6 +285,6 @@
       else open(it.querySelector('a').href);
     }
   });
-  input.addEventListener('focus', function () { if (items.length) { panel.hidden = false; input.setAttribute('aria-expanded', 'true'); } });
+  input.addEventListener('focus', function () { if (items.length) { show(); input.setAttribute('aria-expanded', 'true'); } });
   document.addEventListener('click', function (e) { if (e.target !== host) close(); });
 })();
