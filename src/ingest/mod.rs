@@ -153,7 +153,7 @@ pub fn read_bytes(path: &Path, source: &str, bytes: &[u8]) -> Result<Document, I
 pub fn parse(source: &str, src: &str) -> Document {
     let g = lexicon::gazetteer();
     let lines = text::lines(src);
-    let meta = meta::read(&lines);
+    let meta = meta::read(&lines, src);
     let parts = structure::split(&lines, &meta);
     let kind = meta.kind.unwrap_or(Kind::Other);
     let doc_id = doc_id(source);

@@ -200,6 +200,15 @@ pub fn looks_like_markdown(text: &str) -> bool {
     marks >= 2
 }
 
+/// `s` without the pronunciation residue of mirror sites (發(fā) → 發).
+pub fn strip_pinyin(s: &str) -> String {
+    if s.contains('(') || s.contains('（') {
+        PINYIN.replace_all(s, "$1").into_owned()
+    } else {
+        s.to_string()
+    }
+}
+
 /// True for lines that open a numbered item or a 【section】: never a continuation.
 pub fn is_numbered(text: &str) -> bool {
     NUMBERED.is_match(text)
@@ -245,9 +254,7 @@ fn clean_line(raw: &str, start: usize, markdown: bool) -> Option<Line> {
         bold_lead = text.starts_with("**") || text.starts_with("__");
         text = MD_BOLD.replace_all(&text, "").into_owned();
     }
-    if text.contains('(') || text.contains('（') {
-        text = PINYIN.replace_all(&text, "$1").into_owned();
-    }
+    text = strip_pinyin(&text);
     let text = squeeze_spaces(text.trim());
     if text.is_empty() {
         return None;
