@@ -303,6 +303,11 @@ pub fn is_meta_line(s: &str) -> bool {
             .any(|w| f.contains(w))
 }
 
+/// True when an issuer is a news outlet (大江网-江南都市报, 兴国发布), not a government body.
+pub fn is_media(issuer: &str) -> bool {
+    MEDIA.is_match(issuer.trim()) || DATELINE.is_match(issuer)
+}
+
 /// Normalises a 文号's brackets to 〔〕 (赣府发[2012]8号 → 赣府发〔2012〕8号).
 pub fn normalize_number(s: &str) -> Option<String> {
     let c = NUMBER.captures(s)?;

@@ -158,20 +158,7 @@ pub fn parse(source: &str, src: &str) -> Document {
     let kind = meta.kind.unwrap_or(Kind::Other);
     let doc_id = doc_id(source);
 
-    // The document's own place: its issuer, else its title, else its head.
-    let head: String = lines
-        .iter()
-        .take(8)
-        .map(|l| l.text.as_str())
-        .collect::<Vec<_>>()
-        .join("\n");
-    let doc_region = [
-        meta.issuer.as_deref().unwrap_or(""),
-        meta.title.as_str(),
-        head.as_str(),
-    ]
-    .iter()
-    .find_map(|t| place::mentions(t, None).first().map(|m| m.id));
+    let doc_region = document_place(&meta, &lines);
 
     let full_text: String = lines
         .iter()
@@ -201,13 +188,24 @@ pub fn parse(source: &str, src: &str) -> Document {
             .map(|l| l.text.as_str())
             .collect();
         let text = body.join("\n");
-        // A document without a printed title: its article is named by its first sentence.
+        // A document without a printed title: its article is named by its first sentence (an
+        // addressee line, 江西省人民政府:, is whom it is sent to, not what it is about).
+        let opening = match text.split_once('\n') {
+            Some((first, rest))
+                if shape.title.is_empty()
+                    && first.ends_with([':', '：'])
+                    && first.chars().count() <= 60 =>
+            {
+                rest
+            }
+            _ => text.as_str(),
+        };
         let title = if shape.title.is_empty() {
-            structure::first_clause(&text)
+            structure::first_clause(opening)
         } else {
             shape.title.clone()
         };
-        let (region_id, department, why) = attribute(&title, &text, doc_region);
+        let (region_id, department, why) = attribute(&title, opening, doc_region);
         let (categories, category_evidence) = if wuxing {
             categorize(&title, &text)
         } else {
@@ -253,6 +251,37 @@ pub fn parse(source: &str, src: &str) -> Document {
     }
 }
 
+/// The document's own place: its issuer's, when the issuer is a government body (a body that
+/// names no place, such as 国务院 or 海事局, is national: no place); otherwise, for news and
+/// unsigned texts, the first place its title or head names, a town taken as its county (a
+/// feature on 湖口县 that opens with a villager of 张青乡 is about 湖口县).
+fn document_place(meta: &meta::Meta, lines: &[text::Line]) -> Option<u64> {
+    let g = lexicon::gazetteer();
+    if let Some(issuer) = meta.issuer.as_deref().filter(|i| !meta::is_media(i)) {
+        let found = place::mentions(issuer, None);
+        if let Some(m) = place::most_specific(&found, None) {
+            return Some(m.id);
+        }
+        // 市“五型”政府建设领导小组办公室: the issuing government's level, its place named elsewhere.
+        if !issuer.starts_with(['市', '县', '区', '省']) {
+            return None;
+        }
+    }
+    let head: String = lines
+        .iter()
+        .take(8)
+        .map(|l| l.text.as_str())
+        .collect::<Vec<_>>()
+        .join("\n");
+    let first = [meta.title.as_str(), head.as_str()]
+        .iter()
+        .find_map(|t| place::mentions(t, None).first().map(|m| m.id))?;
+    match g.get(first) {
+        Some(u) if u.level == lexicon::Level::Town => u.parent.or(Some(first)),
+        _ => Some(first),
+    }
+}
+
 /// The locality and department of an article: its title's most specific place, a department
 /// named at the title's start (belonging to the issuing government), its lead sentence's
 /// place, or else the document's own place.
@@ -267,6 +296,7 @@ fn attribute(
             .map_or("none".to_string(), |u| u.name.clone())
     };
     let lead: String = text.chars().take_while(|&c| c != '。').take(120).collect();
+    let lead = without_time_phrase(&lead);
     for (what, s) in [("title", title), ("lead sentence", lead.as_str())] {
         if let Some(dept) = place::department_at_start(s, doc_region) {
             let why = format!(
@@ -293,6 +323,25 @@ fn attribute(
             doc_place()
         ),
     )
+}
+
+/// A lead sentence without its opening time phrase (`2024年以来，县行政审批局推进…`), so that a
+/// department that acts first is still at the start.
+fn without_time_phrase(lead: &str) -> String {
+    let Some((before, after)) = lead.split_once(['，', ',']) else {
+        return lead.to_string();
+    };
+    let timely = before.chars().count() <= 10
+        && [
+            "年", "月", "日", "以来", "近日", "近年", "日前", "目前", "近期", "当前",
+        ]
+        .iter()
+        .any(|w| before.contains(w));
+    if timely {
+        after.to_string()
+    } else {
+        lead.to_string()
+    }
 }
 
 /// The 五型 categories and the phrases that decided them.

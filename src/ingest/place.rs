@@ -20,15 +20,68 @@ pub struct Mention {
     pub level: Level,
 }
 
+/// Places a text names without being about them: a visiting delegation (朝天区考察团来我县),
+/// a partner in an agreement (与湖南耒阳市签署…合作协议), a meeting's venue (座谈会在南昌召开).
+static COUNTERPART: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"[与同跟][^。；;，,！？:：]{1,80}?(签署|签订|签约|合作协议|结对|共建|对接)|\p{Han}{2,12}(考察团|代表团|调研组|考察组|学习团|参观团|一行)|[在于]\p{Han}{2,8}(召开|举行|举办|开幕|闭幕)").unwrap()
+});
+/// After a short place name, a suffix that makes the word a smaller place or a road named after
+/// it (蓬莱镇 in Sichuan is not 蓬莱区; 南昌路 is not 南昌).
+/// Organisations named after a place (赣州银行, 川投水务集团大英分公司) do not say where a text is.
+const NAMED_AFTER: &[&str] = &[
+    "镇",
+    "乡",
+    "村",
+    "街道",
+    "社区",
+    "路",
+    "大道",
+    "街",
+    "分公司",
+    "公司",
+    "支行",
+    "银行",
+    "集团",
+];
+
 /// Units mentioned in `text`, in order. `scope` (the document's region) breaks ties.
+///
+/// Matching runs on the folded text (traditional 撫州 is 抚州) and on token boundaries. Towns
+/// (the gazetteer has Jiangxi's only) are not taken in a document placed in another province,
+/// nor after a place in another province; a town's bare short name needs its own city around
+/// it (a county or city of the same city named before it, or the document's place).
 pub fn mentions(text: &str, scope: Option<u64>) -> Vec<Mention> {
     let g = lexicon::gazetteer();
+    let original: Vec<char> = text.chars().collect();
+    let fchars: Vec<char> = original.iter().map(|&c| fold_place(c)).collect();
+    let folded: String = fchars.iter().collect();
+    let skipped: Vec<(usize, usize)> = COUNTERPART
+        .find_iter(&folded)
+        .map(|m| {
+            (
+                folded[..m.start()].chars().count(),
+                folded[..m.end()].chars().count(),
+            )
+        })
+        .collect();
+    let scope_line = scope.map(|s| g.ancestors(s)).unwrap_or_default();
+    let province = |id: u64| g.ancestors(id).last().copied();
+    let city = |id: u64| {
+        g.ancestors(id)
+            .into_iter()
+            .find(|&a| g.get(a).is_some_and(|u| u.level == Level::City))
+    };
     let mut out: Vec<Mention> = Vec::new();
-    for tok in lexicon::jieba().cut(text, false) {
+    let mut last_any: Option<u64> = None;
+    let mut partner_end = 0;
+    let mut at = 0;
+    for tok in lexicon::jieba().cut(&folded, false) {
         let word = tok.word;
+        let start = at;
+        at += word.chars().count();
         let mut cands = g.candidates(word);
-        let mut token = word.to_string();
-        if cands.is_empty() && word.chars().count() > 3 {
+        let mut len = word.chars().count();
+        if cands.is_empty() && len > 3 {
             // 江西省人民政府 → 江西省: longest prefix that is a full name of 3+ characters.
             let chars: Vec<char> = word.chars().collect();
             for n in (3..chars.len()).rev() {
@@ -40,7 +93,7 @@ pub fn mentions(text: &str, scope: Option<u64>) -> Vec<Mention> {
                     .collect();
                 if !full.is_empty() {
                     cands = full;
-                    token = prefix;
+                    len = n;
                     break;
                 }
             }
@@ -48,8 +101,51 @@ pub fn mentions(text: &str, scope: Option<u64>) -> Vec<Mention> {
         if cands.is_empty() {
             continue;
         }
+        let token: String = original[start..start + len].iter().collect();
+        let folded_token: String = fchars[start..start + len].iter().collect();
+        let rest: String = fchars[(start + len).min(fchars.len())..]
+            .iter()
+            .take(3)
+            .collect();
+        // 与湖南耒阳市、上海市宝山区…: the places after 与/同 and the list they open.
+        let at_char = |i: Option<usize>| i.and_then(|i| fchars.get(i)).copied();
+        let opens = matches!(at_char(start.checked_sub(1)), Some('与' | '同'))
+            && !matches!(
+                at_char(start.checked_sub(2)),
+                Some('参' | '共' | '相' | '不' | '如' | '协' | '会')
+            );
+        let gap: String = fchars[partner_end.min(start)..start].iter().collect();
+        let continues = partner_end > 0
+            && (gap.is_empty() || gap.ends_with('、'))
+            && !gap.contains(['，', ',', '。', '；', ';', '：', ':']);
+        if opens || continues {
+            partner_end = start + len;
+            continue;
+        }
+        partner_end = 0;
+        if skipped.iter().any(|&(a, b)| start >= a && start < b) {
+            continue;
+        }
+        let bare = cands.iter().all(|u| u.name != folded_token);
+        if bare && NAMED_AFTER.iter().any(|s| rest.starts_with(s)) {
+            continue;
+        }
         let prev = out.last().map(|m| m.id);
-        let scope_line = scope.map(|s| g.ancestors(s)).unwrap_or_default();
+        let context = last_any.or(scope);
+        let cands: Vec<&Unit> = cands
+            .into_iter()
+            .filter(|u| {
+                if u.level != Level::Town {
+                    return true;
+                }
+                let foreign = context.is_some_and(|c| province(c) != province(u.id));
+                let placed = [prev, scope]
+                    .into_iter()
+                    .flatten()
+                    .any(|c| city(c).is_some() && city(c) == city(u.id));
+                !foreign && (u.name == folded_token || placed)
+            })
+            .collect();
         let best = cands
             .iter()
             .max_by_key(|u| {
@@ -69,6 +165,7 @@ pub fn mentions(text: &str, scope: Option<u64>) -> Vec<Mention> {
             })
             .copied();
         if let Some(u) = best {
+            last_any = Some(u.id);
             out.push(Mention {
                 id: u.id,
                 token,
@@ -77,6 +174,12 @@ pub fn mentions(text: &str, scope: Option<u64>) -> Vec<Mention> {
         }
     }
     out
+}
+
+/// The fold used for place matching: traditional → simplified and full-width → ASCII, one
+/// character for one.
+fn fold_place(c: char) -> char {
+    crate::chars::fold(c)
 }
 
 /// The most specific mention, preferring units inside `scope`'s province.
@@ -202,6 +305,37 @@ mod tests {
             "360723101",
             "新城镇 of 大余县, in the same city as 于都县"
         );
+    }
+
+    #[test]
+    fn traditional_script_and_abbreviations() {
+        assert_eq!(names("撫州市設立臨川區", None), vec!["抚州市", "临川区"]);
+        assert_eq!(names("阿坝州人民政府", None), vec!["阿坝藏族羌族自治州"]);
+        assert_eq!(names("乳源縣城市管理", None), vec!["乳源瑶族自治县"]);
+    }
+
+    #[test]
+    fn places_a_text_is_not_about() {
+        assert!(names("朝天区考察团来我县考察学习政务公开工作", None).is_empty());
+        assert!(names("就24项高频事项与湖南耒阳市签署政务服务合作协议", None).is_empty());
+        assert!(names("4月16日,与上海市宝山区行政服务中心、张家港市、昆山市", None).is_empty());
+        assert!(names("全省乡镇机构改革工作座谈会在南昌召开", None).is_empty());
+        // 参与 is not 与.
+        assert_eq!(names("积极参与瑞金市红色旅游", None), vec!["瑞金市"]);
+        assert!(names("蓬莱镇、回马镇等单位", None).is_empty());
+        assert!(names("川投水务集团大英分公司", None).is_empty());
+    }
+
+    #[test]
+    fn towns_need_their_own_province() {
+        // 大桥镇 exists in Jiangxi; after a Guangdong county it is that county's own town.
+        assert_eq!(
+            names("乳源瑶族自治县大桥镇15件", None),
+            vec!["乳源瑶族自治县"]
+        );
+        // A bare town short name (灵溪 of 灵溪街道) needs its city around it.
+        assert!(names("“灵溪大讲堂”开讲", None).is_empty());
+        assert_eq!(names("湖口县张青乡", None), vec!["湖口县", "张青乡"]);
     }
 
     #[test]
