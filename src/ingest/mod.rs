@@ -152,7 +152,7 @@ pub fn read_bytes(path: &Path, source: &str, bytes: &[u8]) -> Result<Document, I
 /// Parses decoded text into a document.
 pub fn parse(source: &str, src: &str) -> Document {
     let g = lexicon::gazetteer();
-    let lines = text::lines(src);
+    let (lines, running) = text::lines_and_running(src);
     let meta = meta::read(&lines, src);
     let parts = structure::split(&lines, &meta);
     let kind = meta.kind.unwrap_or(Kind::Other);
@@ -227,6 +227,13 @@ pub fn parse(source: &str, src: &str) -> Document {
             edges,
             why,
         });
+    }
+    // Running headers are kept out of the articles but stay in the header, once each.
+    for l in running {
+        if !header.contains(&l.text) {
+            header_values.push(l.text.clone());
+            header.push(l.text);
+        }
     }
     let unit = doc_region.and_then(|id| g.get(id));
     Document {
@@ -554,7 +561,22 @@ mod tests {
 
     #[test]
     fn every_substring_lies_in_some_part() {
-        let src = "# 简报\n\n第 3 期\n\n**一是建实机制。**建立完善“四个一”\n\n## 【工作动态】\n\n**瑞金市**推出“政务快递”服务。\n";
+        every_substring_found("# 简报\n\n第 3 期\n\n**一是建实机制。**建立完善“四个一”\n\n## 【工作动态】\n\n**瑞金市**推出“政务快递”服务。\n");
+    }
+
+    #[test]
+    fn running_headers_go_to_the_header() {
+        let src = "某县关于推进政务公开的报告\n一、基本情况\n今年以来，全县上下认真贯彻落实政务公开各项要求，持续改进干部作\n- 2 -\n某县关于推进政务公开的报告\n风，着力优化发展环境。各乡镇建立公开清单，逐项明确责任单位。\n- 3 -\n某县关于推进政务公开的报告\n各部门推行政务公开标准目录，群众满意度明显提升，成效显著。\n- 4 -\n某县关于推进政务公开的报告\n县政务服务中心设置政务公开专区，方便群众查阅。\n";
+        let d = parse("x.txt", src);
+        assert_eq!(d.title, "某县关于推进政务公开的报告");
+        let text: String = d.articles.iter().map(|a| a.text.as_str()).collect();
+        assert!(!text.contains("报告") && !text.contains("- 3 -"), "{text}");
+        assert!(text.contains("干部作风"), "{text}");
+        assert!(d.header.contains("- 3 -"), "{}", d.header);
+        every_substring_found(src);
+    }
+
+    fn every_substring_found(src: &str) {
         let d = parse("x.md", src);
         let whole: Vec<char> = stream(src);
         let windows = d
