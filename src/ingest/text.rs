@@ -241,14 +241,16 @@ pub fn lines_and_running(source: &str) -> (Vec<Line>, Vec<Line>) {
         }
     }
     let running = running_lines(&physical);
-    let (dropped, kept): (Vec<(usize, Line)>, Vec<(usize, Line)>) = physical
-        .into_iter()
-        .enumerate()
-        .partition(|(i, _)| running.contains(i));
-    (
-        join_broken(kept.into_iter().map(|(_, l)| l).collect()),
-        dropped.into_iter().map(|(_, l)| l).collect(),
-    )
+    let mut kept = Vec::with_capacity(physical.len());
+    let mut dropped = Vec::new();
+    for (i, line) in physical.into_iter().enumerate() {
+        if running.binary_search(&i).is_ok() {
+            dropped.push(line);
+        } else {
+            kept.push(line);
+        }
+    }
+    (join_broken(kept), dropped)
 }
 
 /// A page number printed on a line of its own: `— 3 —`, `- 12 -`, `第3页`, `第 3 页 共 10 页`.
