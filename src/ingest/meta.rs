@@ -78,12 +78,27 @@ static NOTICE_TITLE: LazyLock<Regex> = LazyLock::new(|| {
 });
 /// Page chrome, matched on the folded line (so 發布時間 and 點擊次數 are chrome too).
 static META_LINE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(您当前所在位置|您当前的位置|当前位置|当前的位置|您的位置|返回首页|首页\s*[>›»]|来源\s*[:：]|发布(日期|时间)|信息来源|作者\s*[:：]|(更新|发稿|录入)?(日期|时间)\s*[:：]|访问量|浏览次数|点击数|点击次数|阅读次数|字号|【字体|打印本页|分享到|第[a-z]?\d+版|copyright|版权所有|主办单位|.*次浏览$|.*\d+\s*阅读$)").unwrap()
+    Regex::new(r"(?i)^(您当前所在位置|您当前的位置|当前位置|当前的位置|您的位置|返回首页|首页\s*[>›»]|来源\s*[:：]|发布(日期|时间)|信息来源|作者\s*[:：]|(更新|发稿|录入)?(日期|时间)\s*[:：]|访问量|浏览次数|点击数|点击次数|阅读次数|字号|【字体|打印本页|分享到|第[a-z]?\d+版|copyright|版权所有|主办单位|返回顶部|回到顶部|关闭窗口|.*次浏览$|.*\d+\s*阅读$)").unwrap()
 });
+/// A byline: 四川在线记者 吴楚瞳, 记者 莫正楠, 通讯员 张三 李四.
+static BYLINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^[(（]?\s*(\S{0,12}?)\s*(记者|通讯员|撰稿|摄影|文/图|文图)\s*[\p{Han}]{2,4}(?:[、 ]+[\p{Han}]{2,4})*\s*[)）]?$",
+    )
+    .unwrap()
+});
+/// `label: value` pairs; a line with two of them is a metadata block line
+/// (废止时间: 2020-01-23 名称: …).
+static LABELLED: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"[\p{Han}]{2,6}\s*[:：]").unwrap());
 /// A 来源 that is a repost or Q&A host, not the document's source: its name and timestamp say
 /// nothing about the document.
 static REPOST_HOST: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"问答|资料网|文库|范文|百科|论坛|博客|贴吧|知道|网盘|下载|文档").unwrap()
+});
+/// A repost or template site announcing itself anywhere in the head (写写帮文库小编为你整理…,
+/// 下载本文, 会员上传): every page timestamp there is the repost's.
+static REPOST_SITE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"文库|范文网|资料网|问答网|下载本文|会员上传|点击此处下载|网友上传").unwrap()
 });
 /// A journal or gazette citation (《江西省人民政府公报》2018年第18期29-30,共2页): its 第N期 is the
 /// gazette's, not the document's.
@@ -95,7 +110,7 @@ static GARBLED_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
 });
 /// Names of news media, as a source line (大江网-江南都市报, 荆楚网(湖北日报网)).
 static MEDIA: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(日报|晚报|早报|商报|时报|都市报|法治报|法制报|青年报|农民报|报社|网|网站|电视台|广播电台|客户端|融媒体中心|发布)([(（][^()（）]{2,12}[)）])?$").unwrap()
+    Regex::new(r"(日报|晚报|早报|商报|时报|都市报|法治报|法制报|青年报|农民报|报社|网|网站|在线|电视台|广播电台|客户端|融媒体中心|发布)([(（][^()（）]{2,12}[)）])?$").unwrap()
 });
 /// A news dateline: 荆楚网(湖北日报网)讯, 中国江西网讯 (本报讯 names nobody).
 static DATELINE: LazyLock<Regex> = LazyLock::new(|| {
@@ -122,7 +137,7 @@ static ORG_END: LazyLock<Regex> = LazyLock::new(|| {
 
 /// `标  题: X`, `发文机关: X`, `發文機關X` …: a labelled field of a metadata block.
 static FIELD: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(标\s*题|题\s*名|文件名称|发文机关|成文日期|发文日期|发文字号|文\s*号|时效性|效力级别|施行日期|索\s*引\s*号|主题分类|信息分类)\s*[:：]?\s*(.+)$").unwrap()
+    Regex::new(r"^(标\s*题|题\s*名|文件名称|发文机关|成文日期|发文日期|发文字号|文\s*号|时效性|效力级别|施行日期|索\s*引\s*号|主题分类|信息分类)\s*[:：]?\s*(.*)$").unwrap()
 });
 /// Sentences that make a document a notice even without a title or 文号.
 static NOTICE_FORMULA: LazyLock<Regex> = LazyLock::new(|| {
@@ -134,20 +149,34 @@ static NOTICE_FORMULA: LazyLock<Regex> = LazyLock::new(|| {
 
 /// The value of a labelled metadata field in the head (`field` one of 标题, 发文机关, 成文日期, 发文字号).
 fn field(head: &[&str], field: &str) -> Option<String> {
-    head.iter().find_map(|l| {
+    let wanted = |name: &str| match field {
+        "标题" => ["标题", "题名", "文件名称"].contains(&name),
+        "发文机关" => name == "发文机关",
+        "成文日期" => name == "成文日期",
+        "发文日期" => name == "发文日期",
+        _ => name == "发文字号" || name == "文号",
+    };
+    head.iter().enumerate().find_map(|(i, l)| {
+        // Portals list fields as bullets (• 发文字号:).
+        let l = l.trim_start_matches(['•', '·', '▪', '◆', '■', '●', '*', '-', ' ']);
         // Matched on the folded line, so 發文機關 (traditional) is 发文机关; the value is cut
         // from the line as printed (the fold keeps character positions).
         let folded = folded(l);
         let c = FIELD.captures(&folded)?;
         let name: String = crate::chars::stream(&c[1]).into_iter().collect();
-        let wanted = match field {
-            "标题" => ["标题", "题名", "文件名称"].contains(&name.as_str()),
-            "发文机关" => name == "发文机关",
-            "成文日期" => name == "成文日期" || name == "发文日期",
-            _ => name == "发文字号" || name == "文号",
-        };
+        if !wanted(&name) {
+            return None;
+        }
         let start = folded[..c.get(2)?.start()].chars().count();
-        wanted.then(|| l.chars().skip(start).collect::<String>().trim().to_string())
+        let value: String = l.chars().skip(start).collect();
+        let value = value.trim().trim_start_matches([':', '：']).trim();
+        if !value.is_empty() {
+            return Some(value.to_string());
+        }
+        // A label whose value is printed on the next line.
+        let next = head.get(i + 1)?.trim();
+        (!next.is_empty() && !is_meta_line(next) && !next.ends_with([':', '：']))
+            .then(|| next.to_string())
     })
 }
 
@@ -298,6 +327,8 @@ pub fn is_meta_line(s: &str) -> bool {
     let f = folded(s);
     META_LINE.is_match(&f)
         || FIELD.is_match(&f)
+        || BYLINE.is_match(&f)
+        || (LABELLED.find_iter(&f).count() >= 2 && !f.contains(['。', '，']))
         || ["访问量", "发布日期", "发布时间", "点击次数"]
             .iter()
             .any(|w| f.contains(w))
@@ -305,7 +336,8 @@ pub fn is_meta_line(s: &str) -> bool {
 
 /// True when an issuer is a news outlet (大江网-江南都市报, 兴国发布), not a government body.
 pub fn is_media(issuer: &str) -> bool {
-    MEDIA.is_match(issuer.trim()) || DATELINE.is_match(issuer)
+    let f = folded(issuer.trim());
+    MEDIA.is_match(&f) || DATELINE.is_match(&f)
 }
 
 /// Normalises a 文号's brackets to 〔〕 (赣府发[2012]8号 → 赣府发〔2012〕8号).
@@ -391,10 +423,13 @@ pub fn read(lines: &[Line], src: &str) -> Meta {
         .or(m.title_lines.last().copied())
         .map_or(0, |i| i + 1);
     let distrusted = repost_chrome(&head);
-    m.date = field(&head, "成文日期")
-        .and_then(|d| dates_in(&d).into_iter().next().map(|(d, _)| d))
+    let field_date = |name: &str| {
+        field(&head, name).and_then(|d| dates_in(&d).into_iter().next().map(|(d, _)| d))
+    };
+    // A portal's 发文日期 is when it was filed or put online: the 落款 comes before it.
+    m.date = field_date("成文日期")
         .or_else(|| head.iter().find_map(|l| number_date(l)))
-        .or_else(|| find_date(lines, kind, body_start, &distrusted));
+        .or_else(|| find_date(lines, kind, body_start, &distrusted, field_date("发文日期")));
     m.issuer = field(&head, "发文机关")
         .map(|v| field_issuer(&v))
         .filter(|v| !v.is_empty())
@@ -664,6 +699,15 @@ fn field_issuer(v: &str) -> String {
 
 /// Head lines whose 来源 is a repost host, and the timestamps next to them.
 fn repost_chrome(head: &[&str]) -> Vec<usize> {
+    if head.iter().any(|l| REPOST_SITE.is_match(&folded(l))) {
+        let meta = |i: usize| head.get(i).is_some_and(|l| is_meta_line(l));
+        return (0..head.len())
+            .filter(|&i| {
+                meta(i)
+                    || (date_line(head[i]).is_some() && (meta(i.wrapping_sub(1)) || meta(i + 1)))
+            })
+            .collect();
+    }
     let mut out = Vec::new();
     for (i, l) in head.iter().enumerate() {
         let f = folded(l);
@@ -727,6 +771,7 @@ fn find_date(
     kind: Kind,
     body_start: usize,
     distrusted: &[usize],
+    filed: Option<String>,
 ) -> Option<String> {
     let head = lines.len().min(HEAD);
     let trusted = |i: &usize| !distrusted.contains(i);
@@ -757,8 +802,8 @@ fn find_date(
         .filter(trusted)
         .find_map(|i| date_line(&lines[i].text));
     match kind {
-        Kind::Notice => signed.or(tail).or(top).or(published),
-        _ => top.or(published).or(tail),
+        Kind::Notice => signed.or(tail).or(filed).or(top).or(published),
+        _ => top.or(filed).or(published).or(tail),
     }
 }
 
@@ -886,16 +931,28 @@ fn news_source(head: &[Line], title: &str) -> Option<String> {
     let mut seen_body = 0;
     for l in head {
         let t = l.text.as_str();
-        if let Some(c) = DATELINE.captures(t) {
-            let name = &c[1];
-            let plain = name.split(['(', '（']).next().unwrap_or(name);
+        if let Some(c) = BYLINE.captures(&folded(t)) {
+            // Cut from the line as printed (the fold keeps character positions).
+            let n = c[1].chars().count();
+            let outlet: String = t.chars().take(n).collect();
+            let outlet = outlet.trim();
+            if outlet.chars().count() >= 2
+                && MEDIA.is_match(&folded(outlet))
+                && !outlet.starts_with('本')
+            {
+                return Some(outlet.to_string());
+            }
+        }
+        if let Some(c) = DATELINE.captures(&folded(t)) {
+            let plain = c[1].split('(').next().unwrap_or(&c[1]);
+            let name: String = t.chars().take(c[1].chars().count()).collect();
             if !name.starts_with('本') && MEDIA.is_match(plain) {
-                return Some(name.to_string());
+                return Some(name);
             }
         }
         let n = t.chars().count();
         if n <= 20
-            && MEDIA.is_match(t)
+            && MEDIA.is_match(&folded(t))
             && !is_meta_line(t)
             && !t.contains(['，', ',', '。'])
             && !title_key.contains(&crate::chars::stream(t).into_iter().collect::<String>())
@@ -1036,6 +1093,33 @@ mod tests {
         let m = read(&lines(src), src);
         assert_eq!(m.issuer.as_deref(), Some("某镇党政办"));
         assert_eq!(m.date.as_deref(), Some("2017-02-16"));
+    }
+
+    #[test]
+    fn portal_metadata_blocks() {
+        // Fields as bullets with the value on the next line; the 落款 beats the portal's 发文日期;
+        // a line of several `label: value` pairs is chrome, not a title.
+        let src = "返回顶部\n某县人民政府关于印发工作规则的通知\n• 发文字号:\n某政发〔2024〕7号\n• 发文日期:\n2024年04月06日 16:40\n废止时间: 2020-01-23 名称: 某县人民政府关于印发工作规则的通知\n各乡、镇人民政府,县政府各部门:\n《工作规则》已经县政府第三次全体会议通过,现予印发,请遵照执行。\n某县人民政府\n2024年4月1日\n某县人民政府工作规则\n";
+        let m = read(&lines(src), src);
+        assert_eq!(m.title, "某县人民政府关于印发工作规则的通知");
+        assert_eq!(m.number.as_deref(), Some("某政发〔2024〕7号"));
+        assert_eq!(m.date.as_deref(), Some("2024-04-01"));
+        assert!(is_meta_line(
+            "废止时间: 2020-01-23 名称: 某县人民政府关于印发工作规则的通知"
+        ));
+    }
+
+    #[test]
+    fn repost_sites_and_bylines() {
+        let src = "某省人民政府办公厅文件\n时间:2019-05-14 10:45:55下载本文作者:会员上传\n简介:某某文库小编为你整理了多篇相关的范文。\n某政办发〔2009〕24号\n某省人民政府办公厅关于加强就业工作的通知\n各市州人民政府,省政府各厅委:\n现就加强普通高等学校毕业生就业工作有关问题通知如下。\n";
+        let m = read(&lines(src), src);
+        assert_eq!(m.date, None, "the repost time is not the document's date");
+        assert_eq!(m.issuer.as_deref(), Some("某省人民政府办公厅"));
+        let src = "某川在線記者 吳某某\n11月3日,采访团走进某地政务服务中心,见证了便捷服务,也体会了高科技带来的产业发展速度。\n";
+        let m = read(&lines(src), src);
+        assert_eq!(m.issuer.as_deref(), Some("某川在線"));
+        assert_eq!(m.title, "", "a byline is not a title");
+        assert!(!is_meta_line("记者节座谈会召开"));
     }
 
     #[test]

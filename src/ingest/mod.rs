@@ -158,7 +158,7 @@ pub fn parse(source: &str, src: &str) -> Document {
     let kind = meta.kind.unwrap_or(Kind::Other);
     let doc_id = doc_id(source);
 
-    let doc_region = document_place(&meta, &lines);
+    let (doc_region, signed_place) = document_place(&meta, &lines);
 
     let full_text: String = lines
         .iter()
@@ -205,7 +205,13 @@ pub fn parse(source: &str, src: &str) -> Document {
         } else {
             shape.title.clone()
         };
-        let (region_id, department, why) = attribute(&title, opening, doc_region);
+        // A title made from the first sentence says nothing the lead sentence does not.
+        let printed = if shape.title.is_empty() {
+            ""
+        } else {
+            title.as_str()
+        };
+        let (region_id, department, why) = attribute(printed, opening, doc_region);
         let (categories, category_evidence) = if wuxing {
             categorize(&title, &text)
         } else {
@@ -235,6 +241,17 @@ pub fn parse(source: &str, src: &str) -> Document {
             header.push(l.text);
         }
     }
+    // A single-article text no government signed is about the place its article is about, when that
+    // lies inside the place its head names (a reporter's 江西 story on 东乡区 is 东乡区's), a
+    // town taken as its county.
+    let doc_region = match (doc_region, articles.first().and_then(|a| a.region_id)) {
+        (Some(d), Some(a))
+            if !signed_place && articles.len() == 1 && a != d && g.is_within(a, d) =>
+        {
+            Some(county_of(a))
+        }
+        _ => doc_region,
+    };
     let unit = doc_region.and_then(|id| g.get(id));
     Document {
         doc_id,
@@ -260,18 +277,18 @@ pub fn parse(source: &str, src: &str) -> Document {
 
 /// The document's own place: its issuer's, when the issuer is a government body (a body that
 /// names no place, such as 国务院 or 海事局, is national: no place); otherwise, for news and
-/// unsigned texts, the first place its title or head names, a town taken as its county (a
+/// unsigned texts, the first place its title or head names (江西抚州东乡区 as one), a town
+/// taken as its county (a
 /// feature on 湖口县 that opens with a villager of 张青乡 is about 湖口县).
-fn document_place(meta: &meta::Meta, lines: &[text::Line]) -> Option<u64> {
-    let g = lexicon::gazetteer();
+fn document_place(meta: &meta::Meta, lines: &[text::Line]) -> (Option<u64>, bool) {
     if let Some(issuer) = meta.issuer.as_deref().filter(|i| !meta::is_media(i)) {
         let found = place::mentions(issuer, None);
         if let Some(m) = place::most_specific(&found, None) {
-            return Some(m.id);
+            return (Some(m.id), true);
         }
         // 市“五型”政府建设领导小组办公室: the issuing government's level, its place named elsewhere.
         if !issuer.starts_with(['市', '县', '区', '省']) {
-            return None;
+            return (None, true);
         }
     }
     let head: String = lines
@@ -282,10 +299,15 @@ fn document_place(meta: &meta::Meta, lines: &[text::Line]) -> Option<u64> {
         .join("\n");
     let first = [meta.title.as_str(), head.as_str()]
         .iter()
-        .find_map(|t| place::mentions(t, None).first().map(|m| m.id))?;
-    match g.get(first) {
-        Some(u) if u.level == lexicon::Level::Town => u.parent.or(Some(first)),
-        _ => Some(first),
+        .find_map(|t| place::written_together(&place::mentions(t, None)).map(|m| m.id));
+    (first.map(county_of), false)
+}
+
+/// A town's county; any other unit itself.
+fn county_of(id: u64) -> u64 {
+    match lexicon::gazetteer().get(id) {
+        Some(u) if u.level == lexicon::Level::Town => u.parent.unwrap_or(id),
+        _ => id,
     }
 }
 
@@ -313,13 +335,12 @@ fn attribute(
             return (doc_region, Some(dept), why);
         }
         let found = place::mentions(s, doc_region);
-        if let Some(m) = place::most_specific(&found, doc_region) {
+        if let Some((id, token)) = place::subject(&found, doc_region) {
             let why = format!(
-                "{what} token {:?} (most specific of {} place mentions)",
-                m.token,
+                "{what} token {token:?} (most specific of {} place mentions)",
                 found.len()
             );
-            return (Some(m.id), place::named_department(s, &m.token), why);
+            return (Some(id), place::named_department(s, &token), why);
         }
     }
     (

@@ -18,6 +18,8 @@ pub struct Mention {
     /// The token as written.
     pub token: String,
     pub level: Level,
+    /// Where the token starts in the text, in characters.
+    pub at: usize,
 }
 
 /// Places a text names without being about them: a visiting delegation (朝天区考察团来我县),
@@ -42,6 +44,13 @@ const NAMED_AFTER: &[&str] = &[
     "支行",
     "银行",
     "集团",
+    "日报",
+    "晚报",
+    "客户端",
+    "电视",
+    "广播",
+    "在线",
+    "融媒",
 ];
 
 /// Units mentioned in `text`, in order. `scope` (the document's region) breaks ties.
@@ -170,10 +179,28 @@ pub fn mentions(text: &str, scope: Option<u64>) -> Vec<Mention> {
                 id: u.id,
                 token,
                 level: u.level,
+                at: start,
             });
         }
     }
     out
+}
+
+/// The place a run of names written together means: 江西抚州东乡区 is 东乡区. Starts at the first
+/// mention and follows each next mention that is inside the previous one and written right
+/// after it.
+pub fn written_together(mentions: &[Mention]) -> Option<&Mention> {
+    let g = lexicon::gazetteer();
+    let mut cur = mentions.first()?;
+    for next in &mentions[1..] {
+        let end = cur.at + cur.token.chars().count();
+        if next.at <= end + 1 && next.id != cur.id && g.is_within(next.id, cur.id) {
+            cur = next;
+        } else {
+            break;
+        }
+    }
+    Some(cur)
 }
 
 /// The fold used for place matching: traditional → simplified and full-width → ASCII, one
@@ -198,6 +225,41 @@ pub fn most_specific(mentions: &[Mention], scope: Option<u64>) -> Option<&Mentio
     // Earliest among the most specific level.
     let top = pool.iter().map(|m| m.level).max()?;
     pool.into_iter().find(|m| m.level == top)
+}
+
+/// The place a title or sentence is about: its most specific place, or where it names several
+/// places side by side (拟确定上高县、安义县、安福县…; 吉安、萍乡、上饶…), the smallest unit
+/// holding them all. Returns the unit and the token(s) that named it.
+pub fn subject(mentions: &[Mention], scope: Option<u64>) -> Option<(u64, String)> {
+    let g = lexicon::gazetteer();
+    let province = scope.and_then(|s| g.ancestors(s).last().copied());
+    let inside: Vec<&Mention> = mentions
+        .iter()
+        .filter(|m| province.is_none_or(|p| g.is_within(m.id, p)))
+        .collect();
+    let pool: Vec<&Mention> = if inside.is_empty() {
+        mentions.iter().collect()
+    } else {
+        inside
+    };
+    // Names written as a chain (江西省赣州市章贡区) count once, as their last link.
+    let mut leaves: Vec<&Mention> = Vec::new();
+    for m in &pool {
+        let covers_another = pool.iter().any(|o| o.id != m.id && g.is_within(o.id, m.id));
+        if !covers_another && !leaves.iter().any(|l| l.id == m.id) {
+            leaves.push(m);
+        }
+    }
+    if leaves.len() <= 1 {
+        let m = most_specific(mentions, scope)?;
+        return Some((m.id, m.token.clone()));
+    }
+    let first = g.ancestors(leaves[0].id);
+    let common = first
+        .into_iter()
+        .find(|&a| leaves.iter().all(|l| g.is_within(l.id, a)))?;
+    let tokens: Vec<&str> = leaves.iter().map(|l| l.token.as_str()).collect();
+    Some((common, tokens.join("、")))
 }
 
 static BARE_DEPARTMENT: LazyLock<Regex> = LazyLock::new(|| {
@@ -336,6 +398,27 @@ mod tests {
         // A bare town short name (灵溪 of 灵溪街道) needs its city around it.
         assert!(names("“灵溪大讲堂”开讲", None).is_empty());
         assert_eq!(names("湖口县张青乡", None), vec!["湖口县", "张青乡"]);
+    }
+
+    #[test]
+    fn lists_are_about_what_holds_them() {
+        let g = lexicon::gazetteer();
+        let m = mentions("拟确定上高县、安义县、安福县作为我省重点县", None);
+        let (id, _) = subject(&m, None).unwrap();
+        assert_eq!(g.get(id).unwrap().name, "江西省");
+        let m = mentions("采访团走进江西抚州东乡区", None);
+        assert_eq!(g.get(subject(&m, None).unwrap().0).unwrap().name, "东乡区");
+        assert_eq!(
+            g.get(written_together(&m).unwrap().id).unwrap().name,
+            "东乡区"
+        );
+        // Not written together: the first place stands.
+        let m = mentions("江西日前发布消息,抚州市民", None);
+        assert_eq!(
+            g.get(written_together(&m).unwrap().id).unwrap().name,
+            "江西省"
+        );
+        assert!(names("由江西日报社主办,赣州晚报承办", None).is_empty());
     }
 
     #[test]
