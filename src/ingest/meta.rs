@@ -537,6 +537,11 @@ fn find_title(lines: &[Line], bulletin_line: Option<usize>) -> (String, Vec<usiz
             if !title_like(&line.text) || (j > i && normalize_number(&line.text).is_some()) {
                 break;
             }
+            // 江西省人民政府公报 / 关于…的通报: a 关于 line starts the title unless the line
+            // above names its issuer (某县人民政府办公室 / 关于印发…).
+            if j > i && folded(&line.text).starts_with("关于") && !ORG_END.is_match(&text) {
+                break;
+            }
             text.push_str(&line.text);
             idx.push(j);
             if NOTICE_TITLE.is_match(&text) && (text.contains("关于") || j > i) {
@@ -833,10 +838,9 @@ fn find_issuer(
     };
     let org_line = |l: &&Line| org(&clean(&l.text), 4);
     if kind == Kind::Notice {
-        if let Some(l) = head
-            .iter()
-            .find(|l| l.text.ends_with("文件") && l.text.chars().count() <= 30)
-        {
+        if let Some(l) = head.iter().find(|l| {
+            l.text.ends_with("文件") && l.text.chars().count() <= 30 && !is_meta_line(&l.text)
+        }) {
             return Some(l.text.trim_end_matches("文件").trim().to_string());
         }
         // 关于 through the fold, so that 關於 in traditional script is found too.

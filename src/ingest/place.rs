@@ -22,11 +22,22 @@ pub struct Mention {
     pub at: usize,
 }
 
-/// Places a text names without being about them: a visiting delegation (朝天区考察团来我县),
-/// a partner in an agreement (与湖南耒阳市签署…合作协议), a meeting's venue (座谈会在南昌召开).
+/// Places a text names without being about them: a partner in an agreement
+/// (与湖南耒阳市签署…合作协议); see also [`VISITORS`] and [`VENUE`].
 static COUNTERPART: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"[与同跟][^。；;，,！？:：]{1,80}?(签署|签订|签约|合作协议|结对|共建|对接)|\p{Han}{2,12}(考察团|代表团|调研组|考察组|学习团|参观团|一行)|[在于]\p{Han}{2,8}(召开|举行|举办|开幕|闭幕)").unwrap()
+    Regex::new(r"(?:^|[^共合会相不如参])[与同][^。；;，,！？:：]{1,80}?(签署|签订|签约|合作协议|结对|共建|对接)").unwrap()
 });
+/// After a place, the words that make it a visitor (朝天区考察团) or a venue (在南昌召开).
+const VISITORS: &[&str] = &[
+    "考察团",
+    "代表团",
+    "调研组",
+    "考察组",
+    "学习团",
+    "参观团",
+    "一行",
+];
+const VENUE: &[&str] = &["召开", "举行", "举办", "开幕", "闭幕"];
 /// After a short place name, a suffix that makes the word a smaller place or a road named after
 /// it (蓬莱镇 in Sichuan is not 蓬莱区; 南昌路 is not 南昌).
 /// Organisations named after a place (赣州银行, 川投水务集团大英分公司) do not say where a text is.
@@ -133,6 +144,23 @@ pub fn mentions(text: &str, scope: Option<u64>) -> Vec<Mention> {
         }
         partner_end = 0;
         if skipped.iter().any(|&(a, b)| start >= a && start < b) {
+            continue;
+        }
+        // The clause after the token, up to the next punctuation.
+        let clause: String = fchars[(start + len).min(fchars.len())..]
+            .iter()
+            .take_while(|c| crate::chars::is_cjk(**c))
+            .take(8)
+            .collect();
+        let visitor = VISITORS.iter().any(|w| clause.contains(w));
+        let venue = start > 0
+            && fchars[start - 1] == '在'
+            && VENUE.iter().any(|w| {
+                clause
+                    .find(w)
+                    .is_some_and(|i| clause[..i].chars().count() <= 2)
+            });
+        if visitor || venue {
             continue;
         }
         let bare = cands.iter().all(|u| u.name != folded_token);
@@ -382,6 +410,8 @@ mod tests {
         assert!(names("就24项高频事项与湖南耒阳市签署政务服务合作协议", None).is_empty());
         assert!(names("4月16日,与上海市宝山区行政服务中心、张家港市、昆山市", None).is_empty());
         assert!(names("全省乡镇机构改革工作座谈会在南昌召开", None).is_empty());
+        assert_eq!(names("于都县召开政务公开推进会", None), vec!["于都县"]);
+        assert_eq!(names("兴国县热情接待朝天区考察团", None), vec!["兴国县"]);
         // 参与 is not 与.
         assert_eq!(names("积极参与瑞金市红色旅游", None), vec!["瑞金市"]);
         assert!(names("蓬莱镇、回马镇等单位", None).is_empty());
