@@ -265,10 +265,12 @@ static PAGE_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
 /// stays when it opens the document (there it is the title or masthead). Repeated subheadings
 /// (主要做法 in each article) follow finished paragraphs or titles, so they stay.
 pub fn running_lines(physical: &[Line]) -> Vec<usize> {
-    let page = |l: &Line| PAGE_NUMBER.is_match(&l.text);
-    let mut out: Vec<usize> = (0..physical.len())
-        .filter(|&i| page(&physical[i]))
+    let page: Vec<bool> = physical
+        .iter()
+        .map(|l| PAGE_NUMBER.is_match(&l.text))
         .collect();
+    // Page numbers and accepted running lines: the page breaks.
+    let mut brk = page.clone();
     let mut seen: std::collections::HashMap<&str, Vec<usize>> = Default::default();
     for (i, l) in physical.iter().enumerate() {
         let t = l.text.as_str();
@@ -288,16 +290,15 @@ pub fn running_lines(physical: &[Line]) -> Vec<usize> {
     // A header block (title, then gazette name) is found one line at a time: a line next to an
     // accepted one is in the block.
     loop {
-        let before = out.len();
+        let mut grew = false;
         repeated.retain(|at| {
-            let skip = |j: usize| page(&physical[j]) || out.contains(&j);
             let next_to_break = |i: usize| {
-                i.checked_sub(1).is_some_and(skip) || (i + 1 < physical.len() && skip(i + 1))
+                i.checked_sub(1).is_some_and(|j| brk[j]) || brk.get(i + 1) == Some(&true)
             };
             let prev_body = |i: usize| {
                 (0..i)
                     .rev()
-                    .find(|&j| !skip(j))
+                    .find(|&j| !brk[j])
                     .map(|j| physical[j].text.as_str())
                     .filter(|t| t.chars().count() >= 20)
             };
@@ -315,15 +316,17 @@ pub fn running_lines(physical: &[Line]) -> Vec<usize> {
             if !(at_breaks && proven) {
                 return true;
             }
-            out.extend(at.iter().skip(usize::from(opens)));
+            for &i in at.iter().skip(usize::from(opens)) {
+                brk[i] = true;
+            }
+            grew = true;
             false
         });
-        if out.len() == before {
+        if !grew {
             break;
         }
     }
-    out.sort_unstable();
-    out
+    (0..physical.len()).filter(|&i| brk[i]).collect()
 }
 
 fn clean_line(raw: &str, start: usize, markdown: bool) -> Option<Line> {
