@@ -87,6 +87,9 @@ static BYLINE: LazyLock<Regex> = LazyLock::new(|| {
     )
     .unwrap()
 });
+/// A 来源 label anywhere on a short line (`2023-05-06 09:12  来源：某县融媒体中心`).
+static SOURCE_LABEL: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(信息)?来源\s*[:：]").unwrap());
 /// `label: value` pairs; a line with two of them is a metadata block line
 /// (废止时间: 2020-01-23 名称: …).
 static LABELLED: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"[\p{Han}]{2,6}\s*[:：]").unwrap());
@@ -329,6 +332,7 @@ pub fn is_meta_line(s: &str) -> bool {
         || FIELD.is_match(&f)
         || BYLINE.is_match(&f)
         || (LABELLED.find_iter(&f).count() >= 2 && !f.contains(['。', '，']))
+        || (SOURCE_LABEL.is_match(&f) && f.chars().count() <= 60 && !f.contains('。'))
         || ["访问量", "发布日期", "发布时间", "点击次数"]
             .iter()
             .any(|w| f.contains(w))
@@ -1111,6 +1115,14 @@ mod tests {
         assert!(is_meta_line(
             "废止时间: 2020-01-23 名称: 某县人民政府关于印发工作规则的通知"
         ));
+    }
+
+    #[test]
+    fn source_after_the_time() {
+        let src = "某县开展送政策进企业活动\n2023-05-06 09:12  来源：某县融媒体中心\n本报讯（记者 张三）5月5日，某县组织政务服务专员深入园区企业，面对面宣讲惠企政策。\n";
+        let m = read(&lines(src), src);
+        assert_eq!(m.date.as_deref(), Some("2023-05-06"));
+        assert_eq!(m.issuer.as_deref(), Some("某县融媒体中心"));
     }
 
     #[test]
