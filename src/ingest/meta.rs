@@ -47,8 +47,23 @@ impl Kind {
     }
 }
 
-/// How many lines from the top count as the document's head.
+/// How many substantial lines from the top count as the document's head.
 const HEAD: usize = 12;
+
+/// The end of the document's head: its first [`HEAD`] lines, not counting page chrome and the
+/// one-word items of a portal's navigation menu (首页 / 政务公开 / 无障碍) saved above the text.
+fn head_len(lines: &[Line]) -> usize {
+    let mut substantial = 0;
+    for (i, l) in lines.iter().enumerate() {
+        if l.text.chars().count() > 6 && !is_meta_line(&l.text) {
+            substantial += 1;
+            if substantial == HEAD {
+                return i + 1;
+            }
+        }
+    }
+    lines.len()
+}
 
 static ISSUE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"第\s*([0-9]{1,5}|[一二三四五六七八九十百〇零]{1,6})\s*期").unwrap()
@@ -360,7 +375,11 @@ pub fn number_key(s: &str) -> String {
 /// Reads the metadata of a document from its logical lines.
 /// `src` is the text the lines were cut from (their spans point into it).
 pub fn read(lines: &[Line], src: &str) -> Meta {
-    let head: Vec<&str> = lines.iter().take(HEAD).map(|l| l.text.as_str()).collect();
+    let head: Vec<&str> = lines
+        .iter()
+        .take(head_len(lines))
+        .map(|l| l.text.as_str())
+        .collect();
     let mut m = Meta {
         number: head.iter().find_map(|l| own_number(l)),
         ..Meta::default()
@@ -460,7 +479,7 @@ pub fn read(lines: &[Line], src: &str) -> Meta {
 
 /// The addressee line at the top of a formal document (`各乡镇人民政府…:`, `市政府督查室:`).
 fn addressee(lines: &[Line]) -> Option<usize> {
-    lines.iter().take(HEAD).position(|l| {
+    lines.iter().take(head_len(lines)).position(|l| {
         let t = &l.text;
         t.ends_with([':', '：'])
             && t.chars().count() <= 60
@@ -528,7 +547,7 @@ fn find_title(lines: &[Line], bulletin_line: Option<usize>) -> (String, Vec<usiz
             .collect::<String>();
         return (title, idx);
     }
-    let head = lines.len().min(HEAD);
+    let head = head_len(lines);
     // A title ending in 通知/意见/… possibly spread over up to three lines.
     for i in 0..head {
         let t = &lines[i].text;
@@ -782,7 +801,7 @@ fn find_date(
     distrusted: &[usize],
     filed: Option<String>,
 ) -> Option<String> {
-    let head = lines.len().min(HEAD);
+    let head = head_len(lines);
     let trusted = |i: &usize| !distrusted.contains(i);
     let top = (0..head).filter(trusted).find_map(|i| {
         let l = &lines[i];
@@ -809,6 +828,7 @@ fn find_date(
     // line.
     let signed = (body_start..lines.len())
         .filter(trusted)
+        .filter(|&i| !is_meta_line(&lines[i].text))
         .find_map(|i| date_line(&lines[i].text));
     match kind {
         Kind::Notice => signed.or(tail).or(filed).or(top).or(published),
@@ -823,7 +843,7 @@ fn find_issuer(
     body_start: usize,
     distrusted: &[usize],
 ) -> Option<String> {
-    let head = &lines[..lines.len().min(HEAD)];
+    let head = &lines[..head_len(lines)];
     let clean = |s: &str| -> String {
         let s = match dates_in(s).first() {
             Some(_) => DATE_NUM.replace_all(s, "").into_owned(),
@@ -861,7 +881,8 @@ fn find_issuer(
             }
         }
         // The signature just above the 落款 date (a 此件公开 note may sit between them).
-        let signed = (body_start..lines.len()).find(|&i| date_line(&lines[i].text).is_some());
+        let signed = (body_start..lines.len())
+            .find(|&i| date_line(&lines[i].text).is_some() && !is_meta_line(&lines[i].text));
         if let Some(j) = signed {
             let above = lines[body_start.max(j.saturating_sub(3))..j]
                 .iter()
