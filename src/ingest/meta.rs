@@ -47,6 +47,9 @@ impl Kind {
     }
 }
 
+/// Bullets portals put before metadata fields (• 发文字号:).
+const BULLETS: &[char] = &['•', '·', '▪', '◆', '■', '●', '*', '-', ' '];
+
 /// How many substantial lines from the top count as the document's head.
 const HEAD: usize = 12;
 
@@ -176,7 +179,7 @@ fn field(head: &[&str], field: &str) -> Option<String> {
     };
     head.iter().enumerate().find_map(|(i, l)| {
         // Portals list fields as bullets (• 发文字号:).
-        let l = l.trim_start_matches(['•', '·', '▪', '◆', '■', '●', '*', '-', ' ']);
+        let l = l.trim_start_matches(BULLETS);
         // Matched on the folded line, so 發文機關 (traditional) is 发文机关; the value is cut
         // from the line as printed (the fold keeps character positions).
         let folded = folded(l);
@@ -342,7 +345,7 @@ fn date_line(s: &str) -> Option<String> {
 
 /// Breadcrumbs, 来源/发布日期/访问量 lines and other web-page chrome (in either script).
 pub fn is_meta_line(s: &str) -> bool {
-    let f = folded(s);
+    let f = folded(s.trim_start_matches(BULLETS));
     META_LINE.is_match(&f)
         || FIELD.is_match(&f)
         || BYLINE.is_match(&f)
@@ -944,7 +947,11 @@ fn source_label(head: &[Line], distrusted: &[usize]) -> Option<String> {
             let mut v = after_label(t, "来源")?;
             if v.is_empty() {
                 let next = head.get(i + 1)?.text.as_str();
-                if is_meta_line(next) || date_line(next).is_some() || next.chars().count() > 20 {
+                if is_meta_line(next)
+                    || date_line(next).is_some()
+                    || next.chars().count() > 20
+                    || next.ends_with([':', '：'])
+                {
                     return None;
                 }
                 v = next.trim().to_string();
