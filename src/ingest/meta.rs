@@ -145,6 +145,10 @@ static SPEAKER: LazyLock<Regex> = LazyLock::new(|| {
 static CHANNEL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(政府|网|网站|首页|要闻|新闻|动态|资讯|公告|公示|公开|频道|专题|专栏|栏目|头条|时政|正文|通知)$").unwrap()
 });
+/// A portal's name saved above its page (牟定县人民政府, 某某门户网站): never a title.
+static SITE_NAME: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^[\p{Han}]{2,16}(人民政府|政府|委员会|管委会|门户网站|政府网)$").unwrap()
+});
 /// A site name after a page title: 标题_某县人民政府网, 标题|中国政府网.
 static SITE_SUFFIX: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
@@ -365,7 +369,10 @@ pub fn is_media(issuer: &str) -> bool {
 /// Normalises a 文号's brackets to 〔〕 (赣府发[2012]8号 → 赣府发〔2012〕8号).
 pub fn normalize_number(s: &str) -> Option<String> {
     let c = NUMBER.captures(s)?;
-    Some(format!("{}〔{}〕{}{}", &c[1], &c[2], &c[3], &c[4]))
+    // 江西省人民政府办公厅文件赣府厅字〔2020〕9号: the masthead run into the number.
+    let prefix = c[1].rsplit("文件").next().unwrap_or(&c[1]);
+    let prefix = if prefix.is_empty() { &c[1] } else { prefix };
+    Some(format!("{}〔{}〕{}{}", prefix, &c[2], &c[3], &c[4]))
 }
 
 /// The key a 文号 filter compares: brackets and 號/号 alike, no spaces.
@@ -484,6 +491,9 @@ pub fn read(lines: &[Line], src: &str) -> Meta {
 fn addressee(lines: &[Line]) -> Option<usize> {
     lines.iter().take(head_len(lines)).position(|l| {
         let t = &l.text;
+        // Whom a document is sent to ends in a body (各乡镇人民政府…,县政府各部门:); a quoted
+        // speaker (县政府办公室负责人表示:) does not.
+        let to = folded(t.trim_end_matches([':', '：']).trim_end());
         t.ends_with([':', '：'])
             && t.chars().count() <= 60
             && !is_meta_line(t)
@@ -494,13 +504,21 @@ fn addressee(lines: &[Line]) -> Option<usize> {
                 "单位",
                 "机构",
                 "街道",
+                "办事处",
                 "乡镇",
                 "室",
                 "局",
                 "委",
+                "厅",
+                "处",
+                "中心",
+                "部委",
+                "各部",
+                "公司",
+                "院",
             ]
             .iter()
-            .any(|w| t.contains(w))
+            .any(|w| to.ends_with(w))
     })
 }
 
@@ -602,11 +620,9 @@ fn find_title(lines: &[Line], bulletin_line: Option<usize>) -> (String, Vec<usiz
     }
     // Otherwise the first line that is not chrome or masthead is the title, if it looks like one;
     // a document that opens with body text has no title.
-    let first = lines
-        .iter()
-        .enumerate()
-        .take(head)
-        .find(|(_, l)| !is_meta_line(&l.text) && !masthead(&l.text));
+    let first = lines.iter().enumerate().take(head).find(|(_, l)| {
+        !is_meta_line(&l.text) && !masthead(&l.text) && !SITE_NAME.is_match(&l.text)
+    });
     match first {
         Some((i, l)) if title_like(&l.text) => (l.text.clone(), vec![i]),
         _ => (String::new(), Vec::new()),
@@ -1025,6 +1041,18 @@ mod tests {
         );
         assert_eq!(han_number("二十二"), Some(22));
         assert_eq!(han_number("一百五十"), Some(150));
+    }
+
+    #[test]
+    fn addressees_and_site_names() {
+        let src = "某县召开政务公开推进会\n县政府办公室负责人表示：\n要把政务公开工作抓实抓细，切实提升群众满意度和获得感，推动各项工作落地见效。\n";
+        assert_eq!(read(&lines(src), src).kind, Some(Kind::Other));
+        let src = "某县人民政府\n首页 > 新闻中心 > 乡镇动态\n某镇开展“政务公开日”活动\n发布时间：2023-05-06\n近日，某镇组织开展政务公开日活动，邀请群众代表走进镇政府。\n";
+        assert_eq!(read(&lines(src), src).title, "某镇开展“政务公开日”活动");
+        assert_eq!(
+            normalize_number("某省人民政府办公厅文件某府厅字〔2020〕9号").as_deref(),
+            Some("某府厅字〔2020〕9号")
+        );
     }
 
     #[test]
