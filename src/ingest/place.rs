@@ -211,7 +211,23 @@ pub fn mentions(text: &str, scope: Option<u64>) -> Vec<Mention> {
             });
         }
     }
-    out
+    // A town (Jiangxi's only) in a text that names nothing else of its province, in a
+    // document not placed there, is a namesake elsewhere (河边镇 in a Sichuan report).
+    let home = |id: u64| province(id);
+    let anchored: Vec<bool> = out
+        .iter()
+        .map(|m| {
+            m.level != Level::Town
+                || scope.is_some_and(|s| home(s) == home(m.id))
+                || out
+                    .iter()
+                    .any(|o| o.level != Level::Town && home(o.id) == home(m.id))
+        })
+        .collect();
+    out.into_iter()
+        .zip(anchored)
+        .filter_map(|(m, keep)| keep.then_some(m))
+        .collect()
 }
 
 /// The place a run of names written together means: 江西抚州东乡区 is 东乡区. Starts at the first
@@ -428,6 +444,9 @@ mod tests {
         // A bare town short name (灵溪 of 灵溪街道) needs its city around it.
         assert!(names("“灵溪大讲堂”开讲", None).is_empty());
         assert_eq!(names("湖口县张青乡", None), vec!["湖口县", "张青乡"]);
+        // Alone, with nothing of Jiangxi around it, a town name is a namesake elsewhere.
+        assert!(names("张青乡李大爷来办事", None).is_empty());
+        assert_eq!(names("张青乡李大爷来办事", Some(360000)), vec!["张青乡"]);
     }
 
     #[test]
