@@ -152,7 +152,7 @@ static SITE_NAME: LazyLock<Regex> = LazyLock::new(|| {
 /// A site name after a page title: 标题_某县人民政府网, 标题|中国政府网.
 static SITE_SUFFIX: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"\s*(?:[_|｜]|\s[-–]\s)\s*[^_|｜]{2,24}?(网|网站|门户网站|门户|人民政府|政府|频道)$",
+        r"\s*(?:(?:[_|｜]|\s[-–]\s)\s*[^_|｜]{2,24}?(网|网站|门户网站|门户|人民政府|政府|频道)|[-–][\p{Han}]{2,20}(网|网站|门户网站))$",
     )
     .unwrap()
 });
@@ -1132,6 +1132,14 @@ mod tests {
         assert_eq!(
             clean_title("关于做好防汛工作的通知_某县人民政府网", None),
             "关于做好防汛工作的通知"
+        );
+        assert_eq!(
+            clean_title("国务院关于某某工作的意见-中国政府网", None),
+            "国务院关于某某工作的意见"
+        );
+        assert_eq!(
+            clean_title("2021-2025年行动方案", None),
+            "2021-2025年行动方案"
         );
         assert_eq!(
             clean_title("某某娱乐,某某国际办公室关于印发方案的通知", None),
