@@ -706,7 +706,15 @@ fn own_number(l: &str) -> Option<String> {
     let bracketed_end = (before.ends_with(['(', '（']) && after.starts_with([')', '）']))
         && after.chars().count() == 1
         && !before.trim_end_matches(['(', '（']).ends_with('》');
-    let own = lead.is_empty()
+    // Opening a long line, the number stands alone only when a date or the addressee follows
+    // (赣府厅字[2018]87号2018年9月18日各市…), not a sentence (赣府发〔2020〕3号文件印发以来,…).
+    let head_of_rest: String = after.chars().take(13).collect();
+    let stands_alone = t.chars().count() <= 30
+        || after.is_empty()
+        || after.starts_with([')', '）', '(', '（', '各'])
+        || folded(after).starts_with("关于")
+        || !dates_in(&head_of_rest).is_empty();
+    let own = (lead.is_empty() && stands_alone)
         || before.trim_end().ends_with([':', '：'])
         || (t.chars().count() <= 30 && !before.contains('《'))
         || bracketed_end;
@@ -1093,6 +1101,12 @@ mod tests {
             number_date("赣府厅字[2018]87号2018年9月18日各市、县(区)人民政府,省政府各部门:一年来")
                 .as_deref(),
             Some("2018-09-18")
+        );
+        assert_eq!(
+            own_number(
+                "某府发〔2020〕3号文件印发以来,各地认真贯彻落实,取得明显成效,群众满意度持续提升"
+            ),
+            None
         );
         assert_eq!(
             own_number("某政办发〔202112").as_deref(),
