@@ -427,7 +427,7 @@ pub fn read(lines: &[Line], src: &str) -> Meta {
     let notice_rule = if m.number.is_some() {
         Some("it has a 文号")
     } else if NOTICE_TITLE.is_match(&m.title)
-        || (m.title.contains("关于") && m.title.contains("印发"))
+        || (folded(&m.title).contains("关于") && folded(&m.title).contains("印发"))
     {
         Some("its title names a 通知/意见/方案… or 印发s one")
     } else if addressee(lines).is_some() {

@@ -241,9 +241,9 @@ pub fn parse(source: &str, src: &str) -> Document {
             header.push(l.text);
         }
     }
-    // A single-article text no government signed is about the place its article is about, when that
-    // lies inside the place its head names (a reporter's 江西 story on 东乡区 is 东乡区's), a
-    // town taken as its county.
+    // A single-article text no government signed is about its article's place when that lies
+    // inside the place its head names (a reporter's 江西 story on 东乡区 is 东乡区's), a town
+    // taken as its county.
     let doc_region = match (doc_region, articles.first().and_then(|a| a.region_id)) {
         (Some(d), Some(a))
             if !signed_place && articles.len() == 1 && a != d && g.is_within(a, d) =>
@@ -278,8 +278,8 @@ pub fn parse(source: &str, src: &str) -> Document {
 /// The document's own place: its issuer's, when the issuer is a government body (a body that
 /// names no place, such as 国务院 or 海事局, is national: no place); otherwise, for news and
 /// unsigned texts, the first place its title or head names (江西抚州东乡区 as one), a town
-/// taken as its county (a
-/// feature on 湖口县 that opens with a villager of 张青乡 is about 湖口县).
+/// taken as its county (a feature on 湖口县 that opens with a villager of 张青乡 is about
+/// 湖口县). The flag says whether the place is the issuer's.
 fn document_place(meta: &meta::Meta, lines: &[text::Line]) -> (Option<u64>, bool) {
     if let Some(issuer) = meta.issuer.as_deref().filter(|i| !meta::is_media(i)) {
         let found = place::mentions(issuer, None);
