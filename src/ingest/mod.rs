@@ -281,26 +281,32 @@ pub fn parse(source: &str, src: &str) -> Document {
 /// taken as its county (a feature on 湖口县 that opens with a villager of 张青乡 is about
 /// 湖口县). The flag says whether the place is the issuer's.
 fn document_place(meta: &meta::Meta, lines: &[text::Line]) -> (Option<u64>, bool) {
-    if let Some(issuer) = meta.issuer.as_deref().filter(|i| !meta::is_media(i)) {
-        let found = place::mentions(issuer, None);
-        if let Some(m) = place::most_specific(&found, None) {
-            return (Some(m.id), true);
-        }
-        // 市“五型”政府建设领导小组办公室: the issuing government's level, its place named elsewhere.
-        if !issuer.starts_with(['市', '县', '区', '省']) {
-            return (None, true);
-        }
-    }
     let head: String = lines
         .iter()
         .take(8)
         .map(|l| l.text.as_str())
         .collect::<Vec<_>>()
         .join("\n");
-    let first = [meta.title.as_str(), head.as_str()]
+    let named = [meta.title.as_str(), head.as_str()]
         .iter()
         .find_map(|t| place::written_together(&place::mentions(t, None)).map(|m| m.id));
-    (first.map(county_of), false)
+    if let Some(issuer) = meta.issuer.as_deref().filter(|i| !meta::is_media(i)) {
+        // The head places a bare town issuer (金龙镇 of 全南县).
+        let found = place::mentions(issuer, named);
+        if let Some(m) = place::most_specific(&found, named) {
+            return (Some(m.id), true);
+        }
+        // A body of no place and no local level (国务院, 海事局) is national. 市“五型”…办公室
+        // or 道口镇党政办 is local, its place named elsewhere or not at all.
+        let folded: String = stream(issuer).into_iter().collect();
+        let local = ["市", "县", "区", "省", "州", "镇", "乡", "街道", "村"]
+            .iter()
+            .any(|w| folded.contains(w));
+        if !local {
+            return (None, true);
+        }
+    }
+    (named.map(county_of), false)
 }
 
 /// A town's county; any other unit itself.
@@ -595,6 +601,25 @@ mod tests {
         assert!(text.contains("干部作风"), "{text}");
         assert!(d.header.contains("- 3 -"), "{}", d.header);
         every_substring_found(src);
+    }
+
+    #[test]
+    fn document_places() {
+        let d = parse(
+            "x.txt",
+            "全南县金龙镇推行一站式便民服务\n信息来源：金龙镇  发布时间：2022-07-15 10:21\n今年以来，金龙镇推行一站式便民服务，群众办事只进一扇门。\n",
+        );
+        assert_eq!(
+            d.locality.as_deref(),
+            Some("金龙镇"),
+            "the issuing town, placed by the head"
+        );
+        let d = parse(
+            "x.txt",
+            "国务院关于同意设立某市的批复\n江西省人民政府：\n你省《关于撤销抚州地区设立地级抚州市的请示》收悉。现批复如下。\n国务院\n2000年6月23日\n",
+        );
+        assert_eq!(d.locality, None, "a national issuer has no place");
+        assert_eq!(d.articles[0].locality.as_deref(), Some("抚州市"));
     }
 
     fn every_substring_found(src: &str) {
