@@ -166,6 +166,29 @@ impl Gazetteer {
                 g.by_name.get_mut(&short).unwrap().push(idx);
             }
         }
+        // 阿坝州, 乳源县, 鄂托克前旗: an autonomous unit called by its short name and level.
+        let abbreviations: Vec<(String, usize)> = g
+            .units
+            .iter()
+            .enumerate()
+            .filter_map(|(idx, u)| {
+                let suffix = ["自治州", "自治县", "自治旗"]
+                    .into_iter()
+                    .find(|s| u.name.ends_with(s))?;
+                let short = g
+                    .by_name
+                    .iter()
+                    .find(|(k, v)| v.contains(&idx) && **k != u.name)?
+                    .0;
+                Some((format!("{short}{}", suffix.chars().last()?), idx))
+            })
+            .collect();
+        for (name, idx) in abbreviations {
+            if !g.by_name.contains_key(&name) && !g.by_full.contains_key(&name) {
+                g.by_name.entry(name.clone()).or_default().push(idx);
+                g.by_full.entry(name).or_default().push(idx);
+            }
+        }
         for (old, code) in HISTORIC {
             if let Some(&idx) = code.parse().ok().and_then(|id: u64| g.by_id.get(&id)) {
                 g.by_name.entry(old.to_string()).or_default().push(idx);
@@ -355,6 +378,8 @@ mod tests {
         assert_eq!(wanli[0].name, "湾里管理局");
         assert_eq!(wanli[0].code, "360112");
         assert_eq!(g.candidates("南康市")[0].name, "南康区");
+        assert_eq!(g.candidates("阿坝州")[0].name, "阿坝藏族羌族自治州");
+        assert_eq!(g.candidates("乳源县")[0].name, "乳源瑶族自治县");
     }
 
     #[test]

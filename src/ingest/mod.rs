@@ -152,26 +152,13 @@ pub fn read_bytes(path: &Path, source: &str, bytes: &[u8]) -> Result<Document, I
 /// Parses decoded text into a document.
 pub fn parse(source: &str, src: &str) -> Document {
     let g = lexicon::gazetteer();
-    let lines = text::lines(src);
-    let meta = meta::read(&lines);
+    let (lines, running) = text::lines_and_running(src);
+    let meta = meta::read(&lines, src);
     let parts = structure::split(&lines, &meta);
     let kind = meta.kind.unwrap_or(Kind::Other);
     let doc_id = doc_id(source);
 
-    // The document's own place: its issuer, else its title, else its head.
-    let head: String = lines
-        .iter()
-        .take(8)
-        .map(|l| l.text.as_str())
-        .collect::<Vec<_>>()
-        .join("\n");
-    let doc_region = [
-        meta.issuer.as_deref().unwrap_or(""),
-        meta.title.as_str(),
-        head.as_str(),
-    ]
-    .iter()
-    .find_map(|t| place::mentions(t, None).first().map(|m| m.id));
+    let (doc_region, signed_place) = document_place(&meta, &lines);
 
     let full_text: String = lines
         .iter()
@@ -201,13 +188,30 @@ pub fn parse(source: &str, src: &str) -> Document {
             .map(|l| l.text.as_str())
             .collect();
         let text = body.join("\n");
-        // A document without a printed title: its article is named by its first sentence.
+        // A document without a printed title: its article is named by its first sentence (an
+        // addressee line, 江西省人民政府:, is whom it is sent to, not what it is about).
+        let opening = match text.split_once('\n') {
+            Some((first, rest))
+                if shape.title.is_empty()
+                    && first.ends_with([':', '：'])
+                    && first.chars().count() <= 60 =>
+            {
+                rest
+            }
+            _ => text.as_str(),
+        };
         let title = if shape.title.is_empty() {
-            structure::first_clause(&text)
+            structure::first_clause(opening)
         } else {
             shape.title.clone()
         };
-        let (region_id, department, why) = attribute(&title, &text, doc_region);
+        // A title made from the first sentence says nothing the lead sentence does not.
+        let printed = if shape.title.is_empty() {
+            ""
+        } else {
+            title.as_str()
+        };
+        let (region_id, department, why) = attribute(printed, opening, doc_region);
         let (categories, category_evidence) = if wuxing {
             categorize(&title, &text)
         } else {
@@ -230,6 +234,24 @@ pub fn parse(source: &str, src: &str) -> Document {
             why,
         });
     }
+    // Running headers are kept out of the articles but stay in the header, once each.
+    for l in running {
+        if !header.contains(&l.text) {
+            header_values.push(l.text.clone());
+            header.push(l.text);
+        }
+    }
+    // A single-article text no government signed is about its article's place when that lies
+    // inside the place its head names (a reporter's 江西 story on 东乡区 is 东乡区's), a town
+    // taken as its county.
+    let doc_region = match (doc_region, articles.first().and_then(|a| a.region_id)) {
+        (Some(d), Some(a))
+            if !signed_place && articles.len() == 1 && a != d && g.is_within(a, d) =>
+        {
+            Some(county_of(a))
+        }
+        _ => doc_region,
+    };
     let unit = doc_region.and_then(|id| g.get(id));
     Document {
         doc_id,
@@ -253,6 +275,48 @@ pub fn parse(source: &str, src: &str) -> Document {
     }
 }
 
+/// The document's own place: its issuer's, when the issuer is a government body (a body that
+/// names no place, such as 国务院 or 海事局, is national: no place); otherwise, for news and
+/// unsigned texts, the first place its title or head names (江西抚州东乡区 as one), a town
+/// taken as its county (a feature on 湖口县 that opens with a villager of 张青乡 is about
+/// 湖口县). The flag says whether the place is the issuer's.
+fn document_place(meta: &meta::Meta, lines: &[text::Line]) -> (Option<u64>, bool) {
+    let head: String = lines
+        .iter()
+        .take(8)
+        .map(|l| l.text.as_str())
+        .collect::<Vec<_>>()
+        .join("\n");
+    let named = [meta.title.as_str(), head.as_str()]
+        .iter()
+        .find_map(|t| place::written_together(&place::mentions(t, None)).map(|m| m.id));
+    if let Some(issuer) = meta.issuer.as_deref().filter(|i| !meta::is_media(i)) {
+        // The head places a bare town issuer (金龙镇 of 全南县).
+        let found = place::mentions(issuer, named);
+        if let Some(m) = place::most_specific(&found, named) {
+            return (Some(m.id), true);
+        }
+        // A body of no place and no local level (国务院, 海事局) is national. 市“五型”…办公室
+        // or 道口镇党政办 is local, its place named elsewhere or not at all.
+        let folded: String = stream(issuer).into_iter().collect();
+        let local = ["市", "县", "区", "省", "州", "镇", "乡", "街道", "村"]
+            .iter()
+            .any(|w| folded.contains(w));
+        if !local {
+            return (None, true);
+        }
+    }
+    (named.map(county_of), false)
+}
+
+/// A town's county; any other unit itself.
+fn county_of(id: u64) -> u64 {
+    match lexicon::gazetteer().get(id) {
+        Some(u) if u.level == lexicon::Level::Town => u.parent.unwrap_or(id),
+        _ => id,
+    }
+}
+
 /// The locality and department of an article: its title's most specific place, a department
 /// named at the title's start (belonging to the issuing government), its lead sentence's
 /// place, or else the document's own place.
@@ -267,6 +331,7 @@ fn attribute(
             .map_or("none".to_string(), |u| u.name.clone())
     };
     let lead: String = text.chars().take_while(|&c| c != '。').take(120).collect();
+    let lead = without_time_phrase(&lead);
     for (what, s) in [("title", title), ("lead sentence", lead.as_str())] {
         if let Some(dept) = place::department_at_start(s, doc_region) {
             let why = format!(
@@ -276,13 +341,12 @@ fn attribute(
             return (doc_region, Some(dept), why);
         }
         let found = place::mentions(s, doc_region);
-        if let Some(m) = place::most_specific(&found, doc_region) {
+        if let Some((id, token)) = place::subject(&found, doc_region) {
             let why = format!(
-                "{what} token {:?} (most specific of {} place mentions)",
-                m.token,
+                "{what} token {token:?} (most specific of {} place mentions)",
                 found.len()
             );
-            return (Some(m.id), place::named_department(s, &m.token), why);
+            return (Some(id), place::named_department(s, &token), why);
         }
     }
     (
@@ -293,6 +357,25 @@ fn attribute(
             doc_place()
         ),
     )
+}
+
+/// A lead sentence without its opening time phrase (`2024年以来，县行政审批局推进…`), so that a
+/// department that acts first is still at the start.
+fn without_time_phrase(lead: &str) -> String {
+    let Some((before, after)) = lead.split_once(['，', ',']) else {
+        return lead.to_string();
+    };
+    let timely = before.chars().count() <= 10
+        && [
+            "年", "月", "日", "以来", "近日", "近年", "日前", "目前", "近期", "当前",
+        ]
+        .iter()
+        .any(|w| before.contains(w));
+    if timely {
+        after.to_string()
+    } else {
+        lead.to_string()
+    }
 }
 
 /// The 五型 categories and the phrases that decided them.
@@ -505,7 +588,41 @@ mod tests {
 
     #[test]
     fn every_substring_lies_in_some_part() {
-        let src = "# 简报\n\n第 3 期\n\n**一是建实机制。**建立完善“四个一”\n\n## 【工作动态】\n\n**瑞金市**推出“政务快递”服务。\n";
+        every_substring_found("# 简报\n\n第 3 期\n\n**一是建实机制。**建立完善“四个一”\n\n## 【工作动态】\n\n**瑞金市**推出“政务快递”服务。\n");
+    }
+
+    #[test]
+    fn running_headers_go_to_the_header() {
+        let src = "某县关于推进政务公开的报告\n一、基本情况\n今年以来，全县上下认真贯彻落实政务公开各项要求，持续改进干部作\n- 2 -\n某县关于推进政务公开的报告\n风，着力优化发展环境。各乡镇建立公开清单，逐项明确责任单位。\n- 3 -\n某县关于推进政务公开的报告\n各部门推行政务公开标准目录，群众满意度明显提升，成效显著。\n- 4 -\n某县关于推进政务公开的报告\n县政务服务中心设置政务公开专区，方便群众查阅。\n";
+        let d = parse("x.txt", src);
+        assert_eq!(d.title, "某县关于推进政务公开的报告");
+        let text: String = d.articles.iter().map(|a| a.text.as_str()).collect();
+        assert!(!text.contains("报告") && !text.contains("- 3 -"), "{text}");
+        assert!(text.contains("干部作风"), "{text}");
+        assert!(d.header.contains("- 3 -"), "{}", d.header);
+        every_substring_found(src);
+    }
+
+    #[test]
+    fn document_places() {
+        let d = parse(
+            "x.txt",
+            "全南县金龙镇推行一站式便民服务\n信息来源：金龙镇  发布时间：2022-07-15 10:21\n今年以来，金龙镇推行一站式便民服务，群众办事只进一扇门。\n",
+        );
+        assert_eq!(
+            d.locality.as_deref(),
+            Some("金龙镇"),
+            "the issuing town, placed by the head"
+        );
+        let d = parse(
+            "x.txt",
+            "国务院关于同意设立某市的批复\n江西省人民政府：\n你省《关于撤销抚州地区设立地级抚州市的请示》收悉。现批复如下。\n国务院\n2000年6月23日\n",
+        );
+        assert_eq!(d.locality, None, "a national issuer has no place");
+        assert_eq!(d.articles[0].locality.as_deref(), Some("抚州市"));
+    }
+
+    fn every_substring_found(src: &str) {
         let d = parse("x.md", src);
         let whole: Vec<char> = stream(src);
         let windows = d

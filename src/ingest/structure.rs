@@ -307,7 +307,7 @@ mod tests {
 
     fn titles(src: &str) -> Vec<String> {
         let lines = text::lines(src);
-        let m = meta::read(&lines);
+        let m = meta::read(&lines, src);
         split(&lines, &m)
             .into_iter()
             .filter_map(|p| p.article.map(|a| a.title))

@@ -200,6 +200,15 @@ pub fn looks_like_markdown(text: &str) -> bool {
     marks >= 2
 }
 
+/// `s` without the pronunciation residue of mirror sites (發(fā) → 發).
+pub fn strip_pinyin(s: &str) -> String {
+    if s.contains('(') || s.contains('（') {
+        PINYIN.replace_all(s, "$1").into_owned()
+    } else {
+        s.to_string()
+    }
+}
+
 /// True for lines that open a numbered item or a 【section】: never a continuation.
 pub fn is_numbered(text: &str) -> bool {
     NUMBERED.is_match(text)
@@ -207,6 +216,13 @@ pub fn is_numbered(text: &str) -> bool {
 
 /// Splits a source text into logical lines (see the module doc).
 pub fn lines(source: &str) -> Vec<Line> {
+    lines_and_running(source).0
+}
+
+/// Logical lines, and apart from them the running headers and page numbers of a text saved
+/// from a paginated document (see [`running_lines`]): kept out of the lines, so that a
+/// sentence broken by a page break is joined again and no article carries the header.
+pub fn lines_and_running(source: &str) -> (Vec<Line>, Vec<Line>) {
     let markdown = looks_like_markdown(source);
     let mut physical: Vec<Line> = Vec::new();
     let mut offset = 0;
@@ -224,7 +240,93 @@ pub fn lines(source: &str) -> Vec<Line> {
             }
         }
     }
-    join_broken(physical)
+    let running = running_lines(&physical);
+    let mut kept = Vec::with_capacity(physical.len());
+    let mut dropped = Vec::new();
+    for (i, line) in physical.into_iter().enumerate() {
+        if running.binary_search(&i).is_ok() {
+            dropped.push(line);
+        } else {
+            kept.push(line);
+        }
+    }
+    (join_broken(kept), dropped)
+}
+
+/// A page number printed on a line of its own: `— 3 —`, `- 12 -`, `第3页`, `第 3 页 共 10 页`.
+/// A bare digit is not one (table cells).
+static PAGE_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:[-—–－]\s*[0-9]{1,4}\s*[-—–－]|第\s*[0-9]{1,4}\s*页(?:\s*[,，/]?\s*共\s*[0-9]{1,4}\s*页)?)$").unwrap()
+});
+
+/// Indices of physical lines that a paginated export repeats at every page break: page numbers,
+/// and a short line (a document title, 江西省人民政府公报) found three times or more, at least
+/// once next to a page number or inside a sentence the page break cut. Its first appearance
+/// stays when it opens the document (there it is the title or masthead). Repeated subheadings
+/// (主要做法 in each article) follow finished paragraphs or titles, so they stay.
+pub fn running_lines(physical: &[Line]) -> Vec<usize> {
+    let page: Vec<bool> = physical
+        .iter()
+        .map(|l| PAGE_NUMBER.is_match(&l.text))
+        .collect();
+    // Page numbers and accepted running lines: the page breaks.
+    let mut brk = page.clone();
+    let mut seen: std::collections::HashMap<&str, Vec<usize>> = Default::default();
+    for (i, l) in physical.iter().enumerate() {
+        let t = l.text.as_str();
+        let cjk = t.chars().filter(|&c| crate::chars::is_cjk(c)).count();
+        let shaped = cjk >= 4
+            && t.chars().count() <= 40
+            && l.heading == 0
+            && !t.contains('|')
+            && !is_numbered(t)
+            && !t.ends_with(['。', '！', '？', '；', '：', ':', '，', ',']);
+        if shaped {
+            seen.entry(t).or_default().push(i);
+        }
+    }
+    let mut repeated: Vec<Vec<usize>> = seen.into_values().filter(|at| at.len() >= 3).collect();
+    repeated.sort_unstable();
+    // A header block (title, then gazette name) is found one line at a time: a line next to an
+    // accepted one is in the block.
+    loop {
+        let mut grew = false;
+        repeated.retain(|at| {
+            let next_to_break = |i: usize| {
+                i.checked_sub(1).is_some_and(|j| brk[j]) || brk.get(i + 1) == Some(&true)
+            };
+            let prev_body = |i: usize| {
+                (0..i)
+                    .rev()
+                    .find(|&j| !brk[j])
+                    .map(|j| physical[j].text.as_str())
+                    .filter(|t| t.chars().count() >= 20)
+            };
+            let opens = at[0] < 5;
+            // Every appearance sits at a break (after body text or next to a page number), and
+            // one at least proves it: next to a page number or inside a cut sentence.
+            let at_breaks = at
+                .iter()
+                .skip(usize::from(opens))
+                .all(|&i| next_to_break(i) || prev_body(i).is_some());
+            let proven = at.iter().any(|&i| {
+                next_to_break(i)
+                    || prev_body(i).is_some_and(|t| !t.ends_with(TERMINAL) && !t.ends_with(CLOSERS))
+            });
+            if !(at_breaks && proven) {
+                return true;
+            }
+            for &i in at.iter().skip(usize::from(opens)) {
+                brk[i] = true;
+            }
+            grew = true;
+            false
+        });
+        if !grew {
+            break;
+        }
+    }
+    (0..physical.len()).filter(|&i| brk[i]).collect()
 }
 
 fn clean_line(raw: &str, start: usize, markdown: bool) -> Option<Line> {
@@ -245,9 +347,7 @@ fn clean_line(raw: &str, start: usize, markdown: bool) -> Option<Line> {
         bold_lead = text.starts_with("**") || text.starts_with("__");
         text = MD_BOLD.replace_all(&text, "").into_owned();
     }
-    if text.contains('(') || text.contains('（') {
-        text = PINYIN.replace_all(&text, "$1").into_owned();
-    }
+    text = strip_pinyin(&text);
     let text = squeeze_spaces(text.trim());
     if text.is_empty() {
         return None;
@@ -467,6 +567,37 @@ mod tests {
             "{:?}",
             t0.elapsed()
         );
+    }
+
+    #[test]
+    fn running_headers_and_page_numbers_leave_the_text() {
+        // A made-up export: the title opens the file and recurs at every page break, once in
+        // the middle of a sentence; a gazette name and page numbers too; the repeated
+        // subheading 主要做法 and a 【典型推介】 marker are real structure and stay.
+        let src = "某县关于推进政务公开的报告\n某省人民政府公报\n一、基本情况\n今年以来，全县上下认真贯彻落实政务公开各项要求，持续改进干部作\n— 2 —\n某县关于推进政务公开的报告\n某省人民政府公报\n风，着力优化发展环境。\n【典型推介】\n主要做法\n各乡镇建立公开清单，逐项明确责任单位和完成时限，按月调度。\n— 3 —\n某县关于推进政务公开的报告\n某省人民政府公报\n主要做法\n各部门推行政务公开标准目录，群众满意度明显提升，成效显著。\n【典型推介】\n主要做法\n县政务服务中心设置政务公开专区，方便群众查阅。\n";
+        let (lines, running) = lines_and_running(src);
+        let texts: Vec<&str> = lines.iter().map(|l| l.text.as_str()).collect();
+        assert_eq!(
+            texts[0], "某县关于推进政务公开的报告",
+            "the title stays where it opens the file"
+        );
+        assert!(
+            texts.contains(&"今年以来，全县上下认真贯彻落实政务公开各项要求，持续改进干部作风，着力优化发展环境。"),
+            "{texts:?}"
+        );
+        assert_eq!(texts.iter().filter(|t| **t == "主要做法").count(), 3);
+        assert_eq!(texts.iter().filter(|t| **t == "【典型推介】").count(), 2);
+        assert!(!texts.iter().any(|t| t.contains('—')), "{texts:?}");
+        assert_eq!(
+            texts.iter().filter(|t| t.contains("人民政府公报")).count(),
+            1,
+            "only the masthead at the top stays"
+        );
+        let dropped: Vec<&str> = running.iter().map(|l| l.text.as_str()).collect();
+        assert_eq!(dropped.len(), 6, "{dropped:?}");
+        // A line said three times in finished paragraphs is not a running header.
+        let src = "工作简报\n各单位要高度重视。\n请认真落实\n第二项工作也要推进。\n请认真落实\n第三项工作按期完成。\n请认真落实\n";
+        assert!(lines_and_running(src).1.is_empty());
     }
 
     #[test]
