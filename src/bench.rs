@@ -24,8 +24,8 @@ pub const DEFAULT_QUERIES: &str = include_str!("../benches/queries.txt");
 pub struct Options {
     /// `http://host:port` of the server.
     pub url: String,
-    /// Query strings (the part after `/api/search?`), already encoded.
-    pub queries: Vec<String>,
+    /// The query mix.
+    pub queries: Vec<Query>,
     pub concurrency: usize,
     pub duration: Duration,
     /// Run before measuring, excluded from every figure (connections, caches, page cache).
@@ -36,7 +36,26 @@ pub struct Options {
     pub threads: usize,
 }
 
-/// A query and its mean latency.
+/// One line of a queries file.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Query {
+    /// The query string (after `/api/search?`), percent-encoded.
+    pub text: String,
+    /// The `# --- name ---` heading above it (empty before the first), for figures per class.
+    pub section: String,
+}
+
+/// Figures of one section of the queries file (a query class) within the mixed run.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct SectionStats {
+    pub section: String,
+    pub requests: u64,
+    pub mean_ms: f64,
+    pub p50_ms: f64,
+    pub p99_ms: f64,
+}
+
+/// A query (decoded, as written) and its mean latency.
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct Slow {
     pub query: String,
@@ -63,18 +82,55 @@ pub struct Report {
     pub concurrency: usize,
     pub duration_s: f64,
     pub queries: usize,
+    /// Successful requests per section of the queries file.
+    pub sections: Vec<SectionStats>,
     /// The queries with the highest mean latency (at most 10).
     pub slowest: Vec<Slow>,
 }
 
 /// Parses a queries file: one query string per line, `#` comments and blank lines ignored,
-/// each line percent-encoded where needed.
-pub fn parse_queries(text: &str) -> Vec<String> {
-    text.lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
-        .map(encode_query)
-        .collect()
+/// each line percent-encoded where needed; a `# --- name ---` comment starts a section.
+pub fn parse_queries(text: &str) -> Vec<Query> {
+    let mut section = String::new();
+    let mut out = Vec::new();
+    for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        if let Some(c) = line.strip_prefix('#') {
+            if let Some(name) = c.trim().strip_prefix("---") {
+                section = name.trim().trim_end_matches('-').trim().to_string();
+            }
+            continue;
+        }
+        out.push(Query {
+            text: encode_query(line),
+            section: section.clone(),
+        });
+    }
+    out
+}
+
+/// Decodes a query string for people (`+` and `%XX` as a form decoder reads them).
+pub fn decode_query(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let hex = |j: usize| b.get(j).and_then(|&c| (c as char).to_digit(16));
+        match (b[i], hex(i + 1), hex(i + 2)) {
+            (b'%', Some(h), Some(l)) => {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+            }
+            (b'+', _, _) => {
+                out.push(b' ');
+                i += 1;
+            }
+            (c, _, _) => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// Percent-encodes what may not appear in a URI query (non-ASCII, spaces, quotes); `%`
@@ -223,6 +279,7 @@ pub fn run(opts: &Options) -> anyhow::Result<Report> {
         .iter()
         .enumerate()
         .map(|(n, q)| {
+            let q = &q.text;
             format!("{base}/api/search?{q}")
                 .parse::<Uri>()
                 .with_context(|| format!("query {} ({q:?}) does not make a valid URL", n + 1))
@@ -287,8 +344,15 @@ pub fn run(opts: &Options) -> anyhow::Result<Report> {
     })
 }
 
-fn summarise(queries: &[String], concurrency: usize, from: Instant, tallies: Vec<Tally>) -> Report {
+fn summarise(queries: &[Query], concurrency: usize, from: Instant, tallies: Vec<Tally>) -> Report {
     let mut lat: Vec<u32> = Vec::new();
+    let mut names: Vec<&str> = Vec::new();
+    for q in queries {
+        if !names.contains(&q.section.as_str()) {
+            names.push(&q.section);
+        }
+    }
+    let mut by_section: Vec<Vec<u32>> = vec![Vec::new(); names.len()];
     let mut per_query: Vec<(u64, u64)> = vec![(0, 0); queries.len()];
     let (mut requests, mut non_2xx, mut transport, mut timeouts) = (0, 0, 0, 0);
     let mut last = from;
@@ -303,6 +367,10 @@ fn summarise(queries: &[String], concurrency: usize, from: Instant, tallies: Vec
         }
         for (q, us) in t.samples {
             lat.push(us);
+            let section = &queries[q as usize].section;
+            if let Some(k) = names.iter().position(|n| n == section) {
+                by_section[k].push(us);
+            }
             let e = &mut per_query[q as usize];
             e.0 += 1;
             e.1 += us as u64;
@@ -321,13 +389,29 @@ fn summarise(queries: &[String], concurrency: usize, from: Instant, tallies: Vec
         .enumerate()
         .filter(|(_, (n, _))| *n > 0)
         .map(|(i, (n, sum))| Slow {
-            query: queries[i].clone(),
+            query: decode_query(&queries[i].text),
             mean_ms: (*sum as f64 / *n as f64 / 1000.0 * 1000.0).round() / 1000.0,
             count: *n,
         })
         .collect();
     slow.sort_by(|a, b| b.mean_ms.total_cmp(&a.mean_ms));
     slow.truncate(10);
+    let sections = names
+        .iter()
+        .zip(by_section.iter_mut())
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(name, v)| {
+            v.sort_unstable();
+            let mean = v.iter().map(|&x| x as f64).sum::<f64>() / v.len() as f64 / 1000.0;
+            SectionStats {
+                section: name.to_string(),
+                requests: v.len() as u64,
+                mean_ms: (mean * 1000.0).round() / 1000.0,
+                p50_ms: ms(percentile(v, 50.0)),
+                p99_ms: ms(percentile(v, 99.0)),
+            }
+        })
+        .collect();
     Report {
         qps: (requests as f64 / secs * 10.0).round() / 10.0,
         p50_ms: ms(percentile(&lat, 50.0)),
@@ -343,6 +427,7 @@ fn summarise(queries: &[String], concurrency: usize, from: Instant, tallies: Vec
         concurrency,
         duration_s: (secs * 1000.0).round() / 1000.0,
         queries: queries.len(),
+        sections,
         slowest: slow,
     }
 }
@@ -368,6 +453,15 @@ pub fn render(r: &Report) -> String {
         r.transport_errors,
         r.timeouts
     );
+    if !r.sections.is_empty() {
+        s.push_str("per section (requests, mean / p50 / p99 ms):\n");
+        for x in &r.sections {
+            s.push_str(&format!(
+                "  {:>6}  {:>8.3} {:>8.3} {:>8.3}  {}\n",
+                x.requests, x.mean_ms, x.p50_ms, x.p99_ms, x.section
+            ));
+        }
+    }
     if !r.slowest.is_empty() {
         s.push_str("slowest queries (mean ms, requests):\n");
         for q in &r.slowest {
@@ -386,9 +480,14 @@ mod tests {
 
     #[test]
     fn query_file_lines_are_encoded_and_comments_skipped() {
-        let text = "# a comment\n\nq=网上信访&region=赣州市\n  q=%E7%BD%91&size=10  \nq=\"政务 公开\"\n# q=skipped\nq=a b&facets=false\n";
+        let text = "# a comment\n\nq=网上信访&region=赣州市\n  q=%E7%BD%91&size=10  \n# --- phrases ---\nq=\"政务 公开\"\n# q=skipped\nq=a b&facets=false\n";
+        let parsed = parse_queries(text);
+        let sections: Vec<&str> = parsed.iter().map(|q| q.section.as_str()).collect();
+        assert_eq!(sections, ["", "", "phrases", "phrases"]);
+        assert_eq!(decode_query(&parsed[0].text), "q=网上信访&region=赣州市");
+        assert_eq!(decode_query("q=a+b%2B%zz"), "q=a b+%zz");
         assert_eq!(
-            parse_queries(text),
+            parsed.iter().map(|q| q.text.as_str()).collect::<Vec<_>>(),
             [
                 "q=%E7%BD%91%E4%B8%8A%E4%BF%A1%E8%AE%BF&region=%E8%B5%A3%E5%B7%9E%E5%B8%82",
                 "q=%E7%BD%91&size=10",
@@ -403,39 +502,21 @@ mod tests {
         let q = parse_queries(DEFAULT_QUERIES);
         assert!(q.len() >= 200, "{} queries", q.len());
         for line in &q {
-            format!("http://127.0.0.1:1/api/search?{line}")
+            format!("http://127.0.0.1:1/api/search?{}", line.text)
                 .parse::<Uri>()
                 .unwrap();
         }
     }
 
-    /// application/x-www-form-urlencoded decoding, as the server reads the query string.
-    fn decode(s: &str) -> String {
-        let b = s.as_bytes();
-        let mut out = Vec::new();
-        let mut i = 0;
-        while i < b.len() {
-            match b[i] {
-                b'+' => out.push(b' '),
-                b'%' if i + 3 <= b.len() => {
-                    out.push(u8::from_str_radix(&s[i + 1..i + 3], 16).unwrap());
-                    i += 2;
-                }
-                c => out.push(c),
-            }
-            i += 1;
-        }
-        String::from_utf8(out).unwrap()
-    }
-
     #[test]
     fn default_mix_is_accepted_by_the_server_validation() {
         for line in parse_queries(DEFAULT_QUERIES) {
+            let line = line.text;
             let map: serde_json::Map<String, serde_json::Value> = line
                 .split('&')
                 .map(|kv| {
                     let (k, v) = kv.split_once('=').unwrap_or((kv, ""));
-                    (decode(k), serde_json::Value::String(decode(v)))
+                    (decode_query(k), serde_json::Value::String(decode_query(v)))
                 })
                 .collect();
             let params: crate::search::Params =
@@ -471,7 +552,11 @@ mod tests {
             last_done: Some(from + Duration::from_secs(2)),
             ..Tally::default()
         };
-        let r = summarise(&["a".into(), "b".into()], 1, from, vec![t]);
+        let q = |t: &str, s: &str| Query {
+            text: t.into(),
+            section: s.into(),
+        };
+        let r = summarise(&[q("a", "x"), q("b", "y")], 1, from, vec![t]);
         assert_eq!(r.requests, 5);
         assert_eq!(r.errors, 1);
         assert_eq!(r.qps, 2.5);
@@ -480,6 +565,12 @@ mod tests {
         assert_eq!(r.mean_ms, 2.75);
         assert_eq!(r.slowest[0].query, "b");
         assert_eq!(r.slowest[0].mean_ms, 4.0);
+        assert_eq!(r.sections.len(), 2);
+        assert_eq!(
+            (r.sections[1].section.as_str(), r.sections[1].requests),
+            ("y", 2)
+        );
+        assert_eq!(r.sections[1].p99_ms, 5.0);
     }
 
     #[test]
