@@ -1269,6 +1269,7 @@ pub fn write(src: &Sources, seed: u64, articles: usize, out: &Path) -> anyhow::R
     std::fs::create_dir_all(out)
         .with_context(|| format!("cannot create output folder {}", out.display()))?;
     let mut synth = Synth::new(src, seed);
+    tracing::info!(places = synth.places.all.len(), "gazetteer places");
     let mut sum = Summary {
         documents: 0,
         articles: 0,
