@@ -1,4 +1,5 @@
-//! The commands: `serve` (the default), `index`, `search`, `inspect`.
+//! The commands: `serve` (the default), `index`, `search`, `stats`, `inspect`, and for
+//! benchmarks `synth` and `bench`.
 //!
 //! Logs go to stderr; stdout carries only a command's output, so `--json` and `inspect` output
 //! can be piped.
@@ -56,6 +57,56 @@ enum Command {
         #[arg(long)]
         explain: bool,
     },
+    /// Write a deterministic synthetic corpus (bulletins and notices recombined from real text).
+    Synth(SynthArgs),
+    /// Replay a query mix against a running server and report QPS and latency percentiles.
+    Bench(BenchArgs),
+}
+
+#[derive(Args, Debug)]
+struct SynthArgs {
+    /// Number of articles to write (a notice is one article, a bulletin several).
+    #[arg(long)]
+    articles: usize,
+    /// Output folder (files go in YEAR/NNN/ sub-folders).
+    #[arg(long)]
+    out: PathBuf,
+    /// Seed: the same seed and sources give byte-identical files.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Folder of real text (.jsonl with a `text` field, .txt, .md); repeatable. Default:
+    /// ../shared/data/laws_lawrefbook, ../shared/data/gov_work_reports_wikisource and seeds.
+    #[arg(long = "source", value_name = "DIR")]
+    sources: Vec<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+struct BenchArgs {
+    /// Server address, e.g. http://127.0.0.1:8080.
+    #[arg(long)]
+    url: String,
+    /// Query file: one query string (after /api/search?) per line; default: the shipped mix
+    /// (benches/queries.txt).
+    #[arg(long)]
+    queries: Option<PathBuf>,
+    /// Concurrent keep-alive connections, each replaying the mix from its own offset.
+    #[arg(long, default_value_t = 1)]
+    concurrency: usize,
+    /// Measured seconds.
+    #[arg(long, default_value_t = 10.0)]
+    duration: f64,
+    /// Seconds of load before measuring, excluded from the figures.
+    #[arg(long, default_value_t = 1.0)]
+    warmup: f64,
+    /// Seconds after which a request counts as an error.
+    #[arg(long, default_value_t = 10.0)]
+    timeout: f64,
+    /// Client runtime threads (1 keeps the client's share of a small machine low).
+    #[arg(long, default_value_t = 1)]
+    threads: usize,
+    /// Print one JSON line instead of text.
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(Args, Debug, Clone)]
@@ -174,6 +225,14 @@ pub fn main() -> ExitCode {
         } => {
             init_logging("warn");
             inspect(&files, &docs, explain)
+        }
+        Command::Synth(a) => {
+            init_logging("info");
+            synth(a)
+        }
+        Command::Bench(a) => {
+            init_logging("info");
+            bench(a)
         }
     };
     match result {
@@ -445,4 +504,77 @@ fn inspect(files: &[PathBuf], docs: &Path, explain: bool) -> anyhow::Result<Exit
         writeln!(out)?;
     }
     Ok(code)
+}
+
+fn synth(a: SynthArgs) -> anyhow::Result<ExitCode> {
+    let t0 = Instant::now();
+    let dirs: Vec<PathBuf> = if a.sources.is_empty() {
+        crate::synth::DEFAULT_SOURCES
+            .iter()
+            .map(PathBuf::from)
+            .collect()
+    } else {
+        a.sources
+    };
+    if a.articles == 0 {
+        bail!("--articles must be at least 1");
+    }
+    let src = crate::synth::Sources::load(&dirs)?;
+    let (prose, legal) = src.counts();
+    tracing::info!(
+        files = src.files.len(),
+        prose_sentences = prose,
+        legal_sentences = legal,
+        secs = format!("{:.1}", t0.elapsed().as_secs_f64()),
+        "sources read"
+    );
+    let sum = crate::synth::write(&src, a.seed, a.articles, &a.out)?;
+    let secs = t0.elapsed().as_secs_f64();
+    println!(
+        "wrote {} articles in {} files ({:.1} MB) to {} in {secs:.1} s",
+        sum.articles,
+        sum.documents,
+        sum.bytes as f64 / 1e6,
+        a.out.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn bench(a: BenchArgs) -> anyhow::Result<ExitCode> {
+    let text = match &a.queries {
+        Some(p) => std::fs::read_to_string(p)
+            .with_context(|| format!("cannot read query file {}", p.display()))?,
+        None => crate::bench::DEFAULT_QUERIES.to_string(),
+    };
+    let seconds = |name: &str, v: f64| -> anyhow::Result<Duration> {
+        if !(0.0..=86_400.0).contains(&v) {
+            bail!("--{name} must be between 0 and 86400 seconds, got {v}");
+        }
+        Ok(Duration::from_secs_f64(v))
+    };
+    let opts = crate::bench::Options {
+        url: a.url,
+        queries: crate::bench::parse_queries(&text),
+        concurrency: a.concurrency,
+        duration: seconds("duration", a.duration)?,
+        warmup: seconds("warmup", a.warmup)?,
+        timeout: seconds("timeout", a.timeout)?,
+        threads: a.threads,
+    };
+    if opts.duration.is_zero() {
+        bail!("--duration must be more than 0 seconds");
+    }
+    let report = crate::bench::run(&opts)?;
+    let mut out = std::io::stdout().lock();
+    if a.json {
+        serde_json::to_writer(&mut out, &report)?;
+        writeln!(out)?;
+    } else {
+        write!(out, "{}", crate::bench::render(&report))?;
+    }
+    Ok(if report.errors > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }

@@ -224,12 +224,12 @@ impl Gazetteer {
         idx
     }
 
-    /// The unit with this internal id.
-    /// Every unit.
+    /// Every unit, in the order of the embedded files (stable across runs).
     pub fn units(&self) -> &[Unit] {
         &self.units
     }
 
+    /// The unit with this internal id.
     pub fn get(&self, id: u64) -> Option<&Unit> {
         self.by_id.get(&id).map(|&i| &self.units[i])
     }

@@ -10,9 +10,11 @@
 //! - [`search`]: query building, filters, facets, snippets.
 //! - [`watch`]: the folder watcher; it only sends paths to the writer.
 //! - [`api`]: the axum router; [`cli`]: the commands.
+//! - [`synth`]: the synthetic benchmark corpus; [`bench`]: the HTTP load generator.
 
 pub mod analysis;
 pub mod api;
+pub mod bench;
 pub mod chars;
 pub mod cli;
 pub mod error;
@@ -20,4 +22,5 @@ pub mod index;
 pub mod ingest;
 pub mod lexicon;
 pub mod search;
+pub mod synth;
 pub mod watch;
