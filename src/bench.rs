@@ -1,5 +1,6 @@
-//! HTTP load generator for `/api/search`: C keep-alive connections replay a query mix for a
-//! fixed time and report throughput, latency percentiles and errors.
+//! HTTP load generator: C keep-alive connections replay a query mix (`/api/search` by default,
+//! also `/api/suggest` and `/api/articles/{id}/similar`) for a fixed time and report throughput,
+//! latency percentiles and errors.
 //!
 //! The client is hyper-util's pooled client on a single-threaded runtime by default: the
 //! machine that runs the server usually runs the load too, and every cycle the client spends
@@ -36,11 +37,25 @@ pub struct Options {
     pub threads: usize,
 }
 
+/// What a line of a queries file asks for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Target {
+    /// `q=…`: the query string of `/api/search`.
+    Search,
+    /// `/api/…`: a path with its query string, as is (`/api/suggest?q=wsxf`).
+    Path,
+    /// `@similar q=…`: `/api/articles/{id}/similar` of the first hit of that search, resolved
+    /// once before the load starts (article ids differ between corpora).
+    Similar,
+}
+
 /// One line of a queries file.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Query {
-    /// The query string (after `/api/search?`), percent-encoded.
+    /// The query string (after `/api/search?`, or the path, or the search to resolve),
+    /// percent-encoded.
     pub text: String,
+    pub target: Target,
     /// The `# --- name ---` heading above it (empty before the first), for figures per class.
     pub section: String,
 }
@@ -100,8 +115,16 @@ pub fn parse_queries(text: &str) -> Vec<Query> {
             }
             continue;
         }
+        let (target, line) = if let Some(rest) = line.strip_prefix("@similar") {
+            (Target::Similar, rest.trim())
+        } else if line.starts_with('/') {
+            (Target::Path, line)
+        } else {
+            (Target::Search, line)
+        };
         out.push(Query {
             text: encode_query(line),
+            target,
             section: section.clone(),
         });
     }
@@ -209,6 +232,11 @@ fn client(concurrency: usize) -> HttpClient {
 /// Status and body size of one GET (the body is read to its end: a server is not done
 /// before the client has it all).
 async fn get(client: &HttpClient, uri: Uri) -> Result<(u16, usize), String> {
+    let (status, body) = get_body(client, uri).await?;
+    Ok((status, body.len()))
+}
+
+async fn get_body(client: &HttpClient, uri: Uri) -> Result<(u16, Bytes), String> {
     let resp = client.get(uri).await.map_err(|e| format!("{e:#}"))?;
     let status = resp.status().as_u16();
     let body = resp
@@ -216,7 +244,29 @@ async fn get(client: &HttpClient, uri: Uri) -> Result<(u16, usize), String> {
         .collect()
         .await
         .map_err(|e| format!("reading body: {e}"))?;
-    Ok((status, body.to_bytes().len()))
+    Ok((status, body.to_bytes()))
+}
+
+/// The path of `q`'s request; a similar-articles line asks the server for its first hit.
+async fn resolve(client: &HttpClient, base: &str, q: &Query) -> anyhow::Result<String> {
+    let text = &q.text;
+    match q.target {
+        Target::Search => Ok(format!("{base}/api/search?{text}")),
+        Target::Path => Ok(format!("{base}{text}")),
+        Target::Similar => {
+            let uri: Uri =
+                format!("{base}/api/search?{text}&size=1&facets=false&snippets=false").parse()?;
+            let (status, body) = get_body(client, uri).await.map_err(anyhow::Error::msg)?;
+            if status != 200 {
+                bail!("HTTP {status}");
+            }
+            let v: serde_json::Value = serde_json::from_slice(&body)?;
+            let id = v["hits"][0]["id"]
+                .as_str()
+                .context("the search finds nothing in this corpus")?;
+            Ok(format!("{base}/api/articles/{id}/similar"))
+        }
+    }
 }
 
 async fn worker(
@@ -274,18 +324,6 @@ pub fn run(opts: &Options) -> anyhow::Result<Report> {
         bail!("--concurrency must be at least 1");
     }
     let base = base_url(&opts.url)?;
-    let uris: Vec<Uri> = opts
-        .queries
-        .iter()
-        .enumerate()
-        .map(|(n, q)| {
-            let q = &q.text;
-            format!("{base}/api/search?{q}")
-                .parse::<Uri>()
-                .with_context(|| format!("query {} ({q:?}) does not make a valid URL", n + 1))
-        })
-        .collect::<anyhow::Result<_>>()?;
-    let uris = Arc::new(uris);
     let runtime = if opts.threads <= 1 {
         tokio::runtime::Builder::new_current_thread()
             .enable_all()
@@ -305,6 +343,18 @@ pub fn run(opts: &Options) -> anyhow::Result<Report> {
             Ok(Err(e)) => bail!("cannot reach {base}: {e}"),
             Err(_) => bail!("{base}/api/health did not answer within {:?}", opts.timeout),
         }
+        let mut uris: Vec<Uri> = Vec::with_capacity(opts.queries.len());
+        for (n, q) in opts.queries.iter().enumerate() {
+            let what = || format!("query {} ({:?})", n + 1, decode_query(&q.text));
+            let url = resolve(&client, &base, q)
+                .await
+                .with_context(|| format!("{}: cannot resolve the article", what()))?;
+            uris.push(
+                url.parse::<Uri>()
+                    .with_context(|| format!("{} does not make a valid URL", what()))?,
+            );
+        }
+        let uris = Arc::new(uris);
         tracing::info!(
             url = %base,
             queries = uris.len(),
@@ -484,6 +534,12 @@ mod tests {
         let parsed = parse_queries(text);
         let sections: Vec<&str> = parsed.iter().map(|q| q.section.as_str()).collect();
         assert_eq!(sections, ["", "", "phrases", "phrases"]);
+        assert!(parsed.iter().all(|q| q.target == Target::Search));
+        let other = parse_queries("/api/suggest?q=网上\n@similar q=赣服通\n");
+        assert_eq!(other[0].target, Target::Path);
+        assert_eq!(other[0].text, "/api/suggest?q=%E7%BD%91%E4%B8%8A");
+        assert_eq!(other[1].target, Target::Similar);
+        assert_eq!(other[1].text, "q=%E8%B5%A3%E6%9C%8D%E9%80%9A");
         assert_eq!(decode_query(&parsed[0].text), "q=网上信访&region=赣州市");
         assert_eq!(decode_query("q=a+b%2B%zz"), "q=a b+%zz");
         assert_eq!(
@@ -506,12 +562,19 @@ mod tests {
                 .parse::<Uri>()
                 .unwrap();
         }
+        for t in [Target::Path, Target::Similar] {
+            assert!(q.iter().filter(|l| l.target == t).count() >= 10, "{t:?}");
+        }
     }
 
     #[test]
     fn default_mix_is_accepted_by_the_server_validation() {
         for line in parse_queries(DEFAULT_QUERIES) {
-            let line = line.text;
+            let line = match line.target {
+                Target::Search | Target::Similar => line.text,
+                // Suggest parameters are checked by the server test of the whole mix.
+                Target::Path => continue,
+            };
             let map: serde_json::Map<String, serde_json::Value> = line
                 .split('&')
                 .map(|kv| {
@@ -554,6 +617,7 @@ mod tests {
         };
         let q = |t: &str, s: &str| Query {
             text: t.into(),
+            target: Target::Search,
             section: s.into(),
         };
         let r = summarise(&[q("a", "x"), q("b", "y")], 1, from, vec![t]);

@@ -85,8 +85,9 @@ struct BenchArgs {
     /// Server address, e.g. http://127.0.0.1:8080.
     #[arg(long)]
     url: String,
-    /// Query file: one query string (after /api/search?) per line; default: the shipped mix
-    /// (benches/queries.txt).
+    /// Query file: one query string (after /api/search?) per line, or a path (/api/suggest?q=…),
+    /// or `@similar SEARCH` (the similar articles of that search's first hit); default: the
+    /// shipped mix (benches/queries.txt).
     #[arg(long)]
     queries: Option<PathBuf>,
     /// Concurrent keep-alive connections, each replaying the mix from its own offset.

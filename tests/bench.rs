@@ -58,6 +58,16 @@ fn synth_serve_bench() {
         assert!(r[k].as_f64().unwrap() > 0.0, "{k}: {r}");
     }
     assert!(r["p50_ms"].as_f64() <= r["p99_ms"].as_f64(), "{r}");
+    // Suggestions and similar articles are part of the mix, reported as their own classes.
+    for class in ["suggest", "similar", "word", "filter"] {
+        let sec = r["sections"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["section"] == class)
+            .unwrap_or_else(|| panic!("no section {class}: {r}"));
+        assert!(sec["requests"].as_u64().unwrap() > 0, "{class}: {r}");
+    }
 }
 
 #[test]
