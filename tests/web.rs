@@ -397,3 +397,79 @@ fn openapi_describes_the_api() {
     assert!(docs.body.contains("GET /api/search"));
     assert!(docs.body.contains("<code>region</code>"));
 }
+
+/// `name{labels} value` lines of a Prometheus text body, keyed by everything before the value.
+fn samples(body: &str) -> HashMap<String, f64> {
+    body.lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+        .map(|l| {
+            let (k, v) = l.rsplit_once(' ').unwrap();
+            (k.to_string(), v.parse().unwrap())
+        })
+        .collect()
+}
+
+#[test]
+fn metrics_count_requests_per_route_and_follow_the_index() {
+    let ws = Workspace::with_seeds();
+    let s = Server::start(&ws);
+    let first = get(&s, "/metrics");
+    assert_eq!(first.status, 200);
+    assert!(
+        first.headers["content-type"].starts_with("text/plain; version=0.0.4"),
+        "{:?}",
+        first.headers
+    );
+    let before = samples(&first.body);
+    assert_eq!(before["zhengsou_documents"], 5.0, "{}", first.body);
+    assert_eq!(before["zhengsou_articles"], 22.0);
+    assert_eq!(before["zhengsou_pending_files"], 0.0);
+    assert_eq!(before["zhengsou_ready"], 1.0);
+    assert!(before["zhengsou_index_size_bytes"] > 100_000.0);
+    let commits = before["zhengsou_commit_duration_seconds_count"];
+    assert!(commits >= 1.0, "{}", first.body);
+
+    for path in [
+        &format!("/api/search?q={}", enc("网上信访")),
+        &format!("/api/search?q={}", enc("赣服通")),
+        "/api/search?size=999",
+        "/random-1",
+        "/random-2/x",
+        "/api/random-3",
+        &format!("/api/suggest?q={}", enc("政务")),
+    ] {
+        get(&s, path);
+    }
+    std::fs::write(
+        ws.docs().join("new.txt"),
+        "关于推行网格化服务的通知\n各乡镇：现将有关事项通知如下。\n",
+    )
+    .unwrap();
+    assert!(wait_until(PATIENCE, || {
+        s.get("/api/health").1["documents"] == 6
+    }));
+
+    let got = get(&s, "/metrics");
+    let m = samples(&got.body);
+    let req = |route: &str, status: u16| {
+        m.get(&format!(
+            "zhengsou_http_requests_total{{method=\"GET\",route=\"{route}\",status=\"{status}\"}}"
+        ))
+        .copied()
+        .unwrap_or(0.0)
+    };
+    assert_eq!(req("/api/search", 200), 2.0, "{}", got.body);
+    assert_eq!(req("/api/search", 400), 1.0);
+    assert_eq!(req("/api/suggest", 200), 1.0);
+    // Unknown paths share one label: a scan of random URLs cannot grow the series.
+    assert_eq!(req("unmatched", 404), 3.0);
+    assert!(!got.body.contains("random"), "{}", got.body);
+    assert!(req("/metrics", 200) >= 1.0);
+    let bucket = "zhengsou_http_request_duration_seconds_bucket{method=\"GET\",route=\"/api/search\",status=\"200\",le=\"+Inf\"}";
+    assert_eq!(m.get(bucket).copied(), Some(2.0), "{}", got.body);
+    assert_eq!(m["zhengsou_documents"], 6.0);
+    assert!(m["zhengsou_commit_duration_seconds_count"] > commits);
+    assert!(m["zhengsou_reader_generation"] > before["zhengsou_reader_generation"]);
+    assert_eq!(m["zhengsou_pending_files"], 0.0);
+    assert_eq!(m["zhengsou_failed_files"], 0.0);
+}

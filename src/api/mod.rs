@@ -5,6 +5,7 @@
 //! Searches run on the blocking pool (they are CPU work); every user mistake is a 4xx with a
 //! JSON body, internal failures are logged and shown as a generic 500.
 
+pub mod metrics;
 pub mod openapi;
 pub mod web;
 
@@ -44,6 +45,8 @@ pub struct AppState {
     pub admin_key: Option<Arc<str>>,
     /// Origins allowed to call the read-only API from a browser; empty = any.
     pub cors_origins: Vec<String>,
+    /// Request counts and latencies for `/metrics`.
+    pub metrics: Arc<metrics::Metrics>,
 }
 
 impl AppState {
@@ -56,6 +59,7 @@ impl AppState {
             index_dir: None,
             admin_key: None,
             cors_origins: Vec::new(),
+            metrics: Arc::default(),
         }
     }
 }
@@ -129,9 +133,14 @@ pub fn app(state: AppState) -> Router {
         .merge(read_only)
         .merge(admin)
         .route("/api/docs", get(openapi::docs))
+        .route("/metrics", get(metrics::metrics))
         .merge(web::routes())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
+        .layer(axum::middleware::from_fn_with_state(
+            state.metrics.clone(),
+            metrics::track,
+        ))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }
@@ -199,7 +208,7 @@ fn health_of(s: &AppState, (documents, articles): (usize, usize)) -> Health {
     }
 }
 
-async fn blocking<T: Send + 'static>(
+pub(crate) async fn blocking<T: Send + 'static>(
     f: impl FnOnce() -> Result<T, Error> + Send + 'static,
 ) -> Result<T, Error> {
     tokio::task::spawn_blocking(f)

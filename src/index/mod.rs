@@ -359,11 +359,7 @@ pub fn stats(
         }
         store += seg.store().total().get_bytes();
     }
-    let on_disk: u64 = std::fs::read_dir(dir)?
-        .filter_map(|e| e.ok()?.metadata().ok())
-        .filter(|m| m.is_file())
-        .map(|m| m.len())
-        .sum();
+    let on_disk = dir_bytes(dir);
     let bigram: u64 = per_field
         .iter()
         .filter(|(k, _)| k.ends_with("bi") || k.starts_with("edge"))
@@ -378,4 +374,16 @@ pub fn stats(
         "bytes_bigram_channel": bigram,
         "bytes_per_field": per_field,
     }))
+}
+
+/// Bytes of the files directly in `dir` (tantivy keeps its segments flat); 0 if unreadable.
+pub fn dir_bytes(dir: &Path) -> u64 {
+    std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.filter_map(|e| e.ok()?.metadata().ok())
+                .filter(|m| m.is_file())
+                .map(|m| m.len())
+                .sum()
+        })
+        .unwrap_or(0)
 }

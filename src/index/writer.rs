@@ -67,6 +67,21 @@ pub struct Status {
     pub last_commit: Mutex<Option<String>>,
     /// True once the startup reconciliation has been committed.
     pub ready: AtomicBool,
+    /// Seconds per commit (including the reader reload), for `/metrics`.
+    pub commit_seconds: CommitTimes,
+    /// Commits that failed and were rolled back.
+    pub commit_failures: AtomicU64,
+}
+
+/// A histogram of commit durations: 1 ms to about 65 s.
+#[derive(Debug, Clone)]
+pub struct CommitTimes(pub prometheus_client::metrics::histogram::Histogram);
+
+impl Default for CommitTimes {
+    fn default() -> Self {
+        use prometheus_client::metrics::histogram::{exponential_buckets, Histogram};
+        CommitTimes(Histogram::new(exponential_buckets(0.001, 2.0, 17)))
+    }
 }
 
 /// A cheap handle to send work to the writer.
@@ -580,6 +595,10 @@ impl Task {
                         tracing::error!("cannot reload the index reader: {e}");
                     }
                     *self.status.last_commit.lock().unwrap() = Some(now_iso());
+                    self.status
+                        .commit_seconds
+                        .0
+                        .observe(t0.elapsed().as_secs_f64());
                     tracing::info!(
                         upserted = self.batch.upserted,
                         removed = self.batch.removed,
@@ -592,6 +611,7 @@ impl Task {
                     tracing::error!(
                         "commit failed: {e}; rolling back and reconciling the folder again"
                     );
+                    self.status.commit_failures.fetch_add(1, Ordering::Relaxed);
                     let _ = self.writer.rollback();
                     self.reconcile_after_rollback = true;
                 }
