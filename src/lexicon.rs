@@ -5,6 +5,8 @@
 //! plain substring search finds 和政 in 和政府 and 管城 in 物管城市 (see `data/README.md`).
 
 use std::collections::HashMap;
+
+use rustc_hash::FxHashMap;
 use std::sync::LazyLock;
 
 use jieba_rs::Jieba;
@@ -87,20 +89,20 @@ const SYNTHETIC_BASE: u64 = 9_900_000_000;
 /// The region gazetteer: lookup by name (full, short, alias) and by id, ancestors and paths.
 pub struct Gazetteer {
     units: Vec<Unit>,
-    by_id: HashMap<u64, usize>,
+    by_id: FxHashMap<u64, usize>,
     /// Names that may be matched as tokens in running text.
-    by_name: HashMap<String, Vec<usize>>,
+    by_name: FxHashMap<String, Vec<usize>>,
     /// Every full name and code, for filters typed by users.
-    by_full: HashMap<String, Vec<usize>>,
+    by_full: FxHashMap<String, Vec<usize>>,
 }
 
 impl Gazetteer {
     fn load() -> Gazetteer {
         let mut g = Gazetteer {
             units: Vec::new(),
-            by_id: HashMap::new(),
-            by_name: HashMap::new(),
-            by_full: HashMap::new(),
+            by_id: FxHashMap::default(),
+            by_name: FxHashMap::default(),
+            by_full: FxHashMap::default(),
         };
         let mut short_names: Vec<(String, usize)> = Vec::new();
         for line in DIVISIONS.lines().skip(1) {

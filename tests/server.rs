@@ -358,6 +358,17 @@ fn document_endpoint() {
         ["章贡区", "崇义县", "金龙镇", "新城镇", "留车镇", "南康区"]
     );
     assert_eq!(doc["articles"][3]["region"], "江西省/赣州市/大余县/新城镇");
+    // Each article's text is stored once (with its hit) and comes back whole, in order.
+    let inspect = std::process::Command::new(util::bin())
+        .arg("inspect")
+        .arg(ws.docs().join(doc["source"].as_str().unwrap()))
+        .arg("--docs")
+        .arg(ws.docs())
+        .output()
+        .unwrap();
+    let read: Value = serde_json::from_slice(&inspect.stdout).unwrap();
+    assert_eq!(doc["articles"], read["articles"]);
+    assert_eq!(doc["text"], read["text"]);
 }
 
 /// Acceptance 4: added, deleted and edited files; the figures are printed for the notes.

@@ -396,7 +396,10 @@ fn facet_panel(p: &Params, f: &search::Facets) -> Markup {
         @if !f.region.is_empty() {
             section.facet {
                 h2 { "地区" }
-                ul.tree { @for n in &f.region { (region_node(p, n, 0, active_region.as_deref())) } }
+                ul.tree {
+                    @for n in &f.region { (region_node(p, n, 0, active_region.as_deref())) }
+                    @if f.region_more > 0 { li.more { "另有 " (f.region_more) " 个地区" } }
+                }
             }
         }
         @if !f.year.is_empty() {
@@ -464,7 +467,10 @@ fn region_node(p: &Params, n: &RegionNode, depth: usize, active: Option<&[String
             } @else {
                 details open[depth == 0 || current || contains_active(n)] {
                     summary { (link) }
-                    ul { @for c in &n.children { (region_node(p, c, depth + 1, active)) } }
+                    ul {
+                        @for c in &n.children { (region_node(p, c, depth + 1, active)) }
+                        @if n.more > 0 { li.more { "另有 " (n.more) " 个，选择“" (n.name) "”后可见" } }
+                    }
                 }
             }
         }

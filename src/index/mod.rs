@@ -23,7 +23,7 @@ use crate::ingest::{meta, Document, Kind};
 use crate::lexicon;
 
 /// Bumped whenever the schema or analysis changes: an index of another version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 5;
 
 /// The five 五型 categories, in their canonical order (category code = position + 1).
 pub const CATEGORIES: [&str; 5] = ["忠诚型", "创新型", "担当型", "服务型", "过硬型"];
@@ -74,7 +74,8 @@ impl Fields {
             )
         };
         let bigram = channel(analysis::BIGRAM, IndexRecordOption::WithFreqsAndPositions);
-        let words = channel(analysis::WORDS, IndexRecordOption::WithFreqsAndPositions);
+        // Words only rank (BM25 term queries); phrases and proximity use the bigram positions.
+        let words = channel(analysis::WORDS, IndexRecordOption::WithFreqs);
         let edge = channel(analysis::EDGE, IndexRecordOption::WithFreqsAndPositions);
         let key = STRING | FAST;
         let fields = Fields {
@@ -124,6 +125,17 @@ impl Fields {
 /// The schema of this version.
 pub fn schema() -> (Schema, Fields) {
     Fields::build()
+}
+
+/// Stored text is Chinese prose, which LZ4 hardly shrinks; zstd stores it in about half the
+/// space, and a hit's block still decompresses in microseconds.
+fn settings() -> tantivy::IndexSettings {
+    tantivy::IndexSettings {
+        docstore_compression: tantivy::store::Compressor::Zstd(
+            tantivy::store::ZstdCompressor::default(),
+        ),
+        ..Default::default()
+    }
 }
 
 /// What a search hit shows, stored once per article (with the text, for snippets).
@@ -222,7 +234,11 @@ pub fn open(dir: &Path) -> anyhow::Result<(Index, Fields)> {
     let (schema, _) = schema();
     let directory = MmapDirectory::open(dir)
         .with_context(|| format!("cannot open index folder {}", dir.display()))?;
-    let index = Index::open_or_create(directory, schema).context("cannot open the index")?;
+    let index = Index::builder()
+        .schema(schema)
+        .settings(settings())
+        .open_or_create(directory)
+        .context("cannot open the index")?;
     std::fs::write(&version_file, SCHEMA_VERSION.to_string())?;
     analysis::register(index.tokenizers());
     let fields = Fields::of(&index.schema())?;
@@ -232,7 +248,11 @@ pub fn open(dir: &Path) -> anyhow::Result<(Index, Fields)> {
 /// An index in memory (tests, benches).
 pub fn in_ram() -> (Index, Fields) {
     let (schema, fields) = schema();
-    let index = Index::create_in_ram(schema);
+    let index = Index::builder()
+        .schema(schema)
+        .settings(settings())
+        .create_in_ram()
+        .expect("an index in memory");
     analysis::register(index.tokenizers());
     (index, fields)
 }
@@ -241,7 +261,18 @@ pub fn in_ram() -> (Index, Fields) {
 pub fn to_tantivy(f: &Fields, doc: &Document, fingerprint: &str) -> Vec<TantivyDocument> {
     let g = lexicon::gazetteer();
     let date = date_number(doc.date.as_deref());
-    let doc_json = serde_json::to_string(doc).unwrap_or_default();
+    // Each article's text is stored once, in its hit; the document keeps the rest.
+    let doc_json = {
+        let mut v = serde_json::to_value(doc).unwrap_or_default();
+        if let Some(arts) = v.get_mut("articles").and_then(|a| a.as_array_mut()) {
+            for a in arts {
+                if let Some(o) = a.as_object_mut() {
+                    o.remove("text");
+                }
+            }
+        }
+        v.to_string()
+    };
     doc.articles
         .iter()
         .enumerate()

@@ -772,37 +772,37 @@ impl Engine {
         })
     }
 
-    /// The document with this id, as ingest understood it.
+    /// The document with this id, as ingest understood it (articles' texts come from their
+    /// hits, where they are stored once).
     pub fn document(&self, doc_id: &str) -> Result<Document> {
         let searcher = self.reader.searcher();
-        let q = BooleanQuery::new(vec![
-            (
-                Occur::Must,
-                Box::new(TermQuery::new(
-                    Term::from_field_text(self.fields.doc_id, doc_id),
-                    IndexRecordOption::Basic,
-                )) as Box<dyn Query>,
-            ),
-            (
-                Occur::Must,
-                Box::new(TermQuery::new(
-                    Term::from_field_u64(self.fields.pos, 0),
-                    IndexRecordOption::Basic,
-                )),
-            ),
-        ]);
-        let top = searcher.search(&q, &TopDocs::with_limit(1).order_by_score())?;
-        let (_, addr) = top
-            .first()
-            .ok_or_else(|| Error::NotFound(format!("no document with id {doc_id:?}")))?;
-        let doc: TantivyDocument = searcher.doc(*addr)?;
-        let json = doc
-            .get_first(self.fields.doc)
-            .and_then(|v| v.as_str())
-            .ok_or_else(|| {
-                Error::Internal(anyhow::anyhow!("document {doc_id} has no stored body"))
-            })?;
-        serde_json::from_str(json).map_err(|e| Error::Internal(e.into()))
+        let q = TermQuery::new(
+            Term::from_field_text(self.fields.doc_id, doc_id),
+            IndexRecordOption::Basic,
+        );
+        let addrs = searcher.search(&q, &tantivy::collector::DocSetCollector)?;
+        let internal = |e: serde_json::Error| Error::Internal(e.into());
+        let mut body: Option<serde_json::Value> = None;
+        let mut texts: HashMap<String, String> = HashMap::new();
+        for addr in addrs {
+            let doc: TantivyDocument = searcher.doc(addr)?;
+            if let Some(json) = doc.get_first(self.fields.doc).and_then(|v| v.as_str()) {
+                body = Some(serde_json::from_str(json).map_err(internal)?);
+            }
+            if let Some(json) = doc.get_first(self.fields.hit).and_then(|v| v.as_str()) {
+                let hit: StoredHit = serde_json::from_str(json).map_err(internal)?;
+                texts.insert(hit.meta.id, hit.text);
+            }
+        }
+        let mut body =
+            body.ok_or_else(|| Error::NotFound(format!("no document with id {doc_id:?}")))?;
+        if let Some(arts) = body.get_mut("articles").and_then(|a| a.as_array_mut()) {
+            for a in arts {
+                let id = a["id"].as_str().unwrap_or_default().to_string();
+                a["text"] = texts.remove(&id).unwrap_or_default().into();
+            }
+        }
+        serde_json::from_value(body).map_err(internal)
     }
 
     /// (documents, articles) currently searchable.
