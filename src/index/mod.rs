@@ -261,18 +261,7 @@ pub fn in_ram() -> (Index, Fields) {
 pub fn to_tantivy(f: &Fields, doc: &Document, fingerprint: &str) -> Vec<TantivyDocument> {
     let g = lexicon::gazetteer();
     let date = date_number(doc.date.as_deref());
-    // Each article's text is stored once, in its hit; the document keeps the rest.
-    let doc_json = {
-        let mut v = serde_json::to_value(doc).unwrap_or_default();
-        if let Some(arts) = v.get_mut("articles").and_then(|a| a.as_array_mut()) {
-            for a in arts {
-                if let Some(o) = a.as_object_mut() {
-                    o.remove("text");
-                }
-            }
-        }
-        v.to_string()
-    };
+    let doc_json = stored_document(doc);
     doc.articles
         .iter()
         .enumerate()
@@ -366,6 +355,71 @@ pub fn to_tantivy(f: &Fields, doc: &Document, fingerprint: &str) -> Vec<TantivyD
         .collect()
 }
 
+/// The document as stored with its first article: each article's text is stored once, in
+/// its hit, so the document keeps only the text between its articles (`text_gaps`: before the
+/// first, between each two, after the last), from which [`document_text`] puts it back.
+fn stored_document(doc: &Document) -> String {
+    let mut v = serde_json::to_value(doc).unwrap_or_default();
+    let Some(o) = v.as_object_mut() else {
+        return String::new();
+    };
+    let mut gaps = Vec::with_capacity(doc.articles.len() + 1);
+    let mut cursor = 0;
+    for a in &doc.articles {
+        match doc.text[cursor..].find(&a.text) {
+            Some(at) => {
+                gaps.push(&doc.text[cursor..cursor + at]);
+                cursor += at + a.text.len();
+            }
+            // Not a slice of the text in order: keep everything as it is.
+            None => return v.to_string(),
+        }
+    }
+    gaps.push(&doc.text[cursor..]);
+    o.remove("text");
+    o.insert("text_gaps".into(), gaps.into());
+    if let Some(arts) = o.get_mut("articles").and_then(|a| a.as_array_mut()) {
+        for a in arts {
+            if let Some(a) = a.as_object_mut() {
+                a.remove("text");
+            }
+        }
+    }
+    v.to_string()
+}
+
+/// Puts a stored document back together, given its articles' texts (by article id).
+pub fn document_text(
+    stored: &str,
+    mut texts: std::collections::HashMap<String, String>,
+) -> anyhow::Result<Document> {
+    let mut v: serde_json::Value = serde_json::from_str(stored)?;
+    let mut whole = String::new();
+    let gaps = v.get_mut("text_gaps").map(serde_json::Value::take);
+    let gaps: Vec<String> = gaps
+        .map(serde_json::from_value)
+        .transpose()?
+        .unwrap_or_default();
+    if let Some(arts) = v.get_mut("articles").and_then(|a| a.as_array_mut()) {
+        for (i, a) in arts.iter_mut().enumerate() {
+            if a.get("text").is_none() {
+                let id = a["id"].as_str().unwrap_or_default().to_string();
+                a["text"] = texts.remove(&id).unwrap_or_default().into();
+            }
+            if let Some(g) = gaps.get(i) {
+                whole.push_str(g);
+                whole.push_str(a["text"].as_str().unwrap_or_default());
+            }
+        }
+    }
+    if let (Some(last), Some(o)) = (gaps.last(), v.as_object_mut()) {
+        whole.push_str(last);
+        o.remove("text_gaps");
+        o.insert("text".into(), whole.into());
+    }
+    Ok(serde_json::from_value(v)?)
+}
+
 /// Index statistics: documents, articles, segments, bytes on disk, stored text, per field.
 pub fn stats(
     searcher: &tantivy::Searcher,
@@ -417,4 +471,51 @@ pub fn dir_bytes(dir: &Path) -> u64 {
                 .sum()
         })
         .unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn roundtrip(doc: &Document) {
+        let texts = doc
+            .articles
+            .iter()
+            .map(|a| (a.id.clone(), a.text.clone()))
+            .collect();
+        let back = document_text(&stored_document(doc), texts).unwrap();
+        assert_eq!(
+            serde_json::to_value(&back).unwrap(),
+            serde_json::to_value(doc).unwrap(),
+            "{}",
+            doc.source
+        );
+    }
+
+    #[test]
+    fn documents_come_back_whole_from_their_stored_parts() {
+        let mut n = 0;
+        for dir in ["seeds", "../shared/data/dev_docs"] {
+            let Ok(rd) = std::fs::read_dir(dir) else {
+                continue;
+            };
+            for e in rd.flatten() {
+                let path = e.path();
+                if let Ok(doc) = crate::ingest::read_file(&path, &path.display().to_string()) {
+                    roundtrip(&doc);
+                    n += 1;
+                }
+            }
+        }
+        assert!(n >= 5, "{n} documents");
+        // Articles that are not slices of the text in order are stored as they are.
+        let mut doc = crate::ingest::parse("x.txt", "标题\n\n第一段正文。\n\n第二段正文。\n");
+        doc.articles.reverse();
+        roundtrip(&doc);
+        if let Some(a) = doc.articles.first_mut() {
+            a.text = "改过的文字".into();
+        }
+        roundtrip(&doc);
+        assert!(stored_document(&doc).contains("改过的文字"));
+    }
 }

@@ -782,27 +782,21 @@ impl Engine {
         );
         let addrs = searcher.search(&q, &tantivy::collector::DocSetCollector)?;
         let internal = |e: serde_json::Error| Error::Internal(e.into());
-        let mut body: Option<serde_json::Value> = None;
+        let mut body: Option<String> = None;
         let mut texts: HashMap<String, String> = HashMap::new();
         for addr in addrs {
             let doc: TantivyDocument = searcher.doc(addr)?;
             if let Some(json) = doc.get_first(self.fields.doc).and_then(|v| v.as_str()) {
-                body = Some(serde_json::from_str(json).map_err(internal)?);
+                body = Some(json.to_string());
             }
             if let Some(json) = doc.get_first(self.fields.hit).and_then(|v| v.as_str()) {
                 let hit: StoredHit = serde_json::from_str(json).map_err(internal)?;
                 texts.insert(hit.meta.id, hit.text);
             }
         }
-        let mut body =
+        let body =
             body.ok_or_else(|| Error::NotFound(format!("no document with id {doc_id:?}")))?;
-        if let Some(arts) = body.get_mut("articles").and_then(|a| a.as_array_mut()) {
-            for a in arts {
-                let id = a["id"].as_str().unwrap_or_default().to_string();
-                a["text"] = texts.remove(&id).unwrap_or_default().into();
-            }
-        }
-        serde_json::from_value(body).map_err(internal)
+        crate::index::document_text(&body, texts).map_err(Error::Internal)
     }
 
     /// (documents, articles) currently searchable.
