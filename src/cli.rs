@@ -261,22 +261,24 @@ fn docs_root(docs: &Path) -> anyhow::Result<PathBuf> {
 }
 
 /// Opens the index and starts the writer on the docs folder.
-fn open_writer(p: &Paths) -> anyhow::Result<(Engine, Writer, PathBuf)> {
+fn open_writer(p: &Paths, commit_interval: Duration) -> anyhow::Result<(Engine, Writer, PathBuf)> {
     let root = docs_root(&p.docs)?;
     let (idx, fields) = index::open(&p.index)?;
     let engine = Engine::new(idx.clone(), fields)?;
-    let writer = Writer::spawn(idx, fields, engine.reader.clone(), root.clone()).map_err(|e| {
-        if e.downcast_ref::<tantivy::TantivyError>()
-            .is_some_and(|t| matches!(t, tantivy::TantivyError::LockFailure(..)))
-        {
-            anyhow::anyhow!(
-                "the index at {} is in use by another zhengsou process (a running `serve`?)",
-                p.index.display()
-            )
-        } else {
-            e
-        }
-    })?;
+    let reader = engine.reader.clone();
+    let writer =
+        Writer::spawn_with(idx, fields, reader, root.clone(), commit_interval).map_err(|e| {
+            if e.downcast_ref::<tantivy::TantivyError>()
+                .is_some_and(|t| matches!(t, tantivy::TantivyError::LockFailure(..)))
+            {
+                anyhow::anyhow!(
+                    "the index at {} is in use by another zhengsou process (a running `serve`?)",
+                    p.index.display()
+                )
+            } else {
+                e
+            }
+        })?;
     Ok((engine, writer, root))
 }
 
@@ -284,7 +286,7 @@ fn serve(a: ServeArgs) -> anyhow::Result<ExitCode> {
     let t0 = Instant::now();
     // Load the dictionary and gazetteer off the request path, so the first search is not slow.
     std::thread::spawn(|| crate::analysis::words("预热"));
-    let (engine, writer, root) = open_writer(&a.paths)?;
+    let (engine, writer, root) = open_writer(&a.paths, index::writer::COMMIT_INTERVAL)?;
     let poll = match a.poll {
         Some(p) if !(0.1..=86_400.0).contains(&p) => {
             bail!("--poll must be between 0.1 and 86400 seconds, got {p}")
@@ -346,7 +348,8 @@ async fn shutdown() {
 
 fn index_once(p: &Paths) -> anyhow::Result<ExitCode> {
     let t0 = Instant::now();
-    let (engine, writer, _) = open_writer(p)?;
+    // A bulk build commits rarely: fewer, larger segments, and less time in commits.
+    let (engine, writer, _) = open_writer(p, Duration::from_secs(10))?;
     writer.send(index::writer::Op::Reconcile);
     let status = writer.status.clone();
     let bar = indicatif::ProgressBar::new(0);
@@ -372,13 +375,21 @@ fn index_once(p: &Paths) -> anyhow::Result<ExitCode> {
         std::thread::sleep(Duration::from_millis(100));
     }
     let _ = done.join();
+    let secs = t0.elapsed().as_secs_f64();
+    bar.set_message("merging segments");
+    bar.enable_steady_tick(Duration::from_millis(200));
+    let t1 = Instant::now();
+    let (tx, rx) = std::sync::mpsc::channel();
+    writer.send(index::writer::Op::Merge(tx));
+    let _ = rx.recv();
     bar.finish_and_clear();
+    let merge = t1.elapsed().as_secs_f64();
     let (docs, articles) = engine.counts();
     let failed = status.failed.lock().unwrap().clone();
-    let secs = t0.elapsed().as_secs_f64();
     let mb = status.bytes.load(Ordering::SeqCst) as f64 / 1e6;
+    let segments = engine.reader.searcher().segment_readers().len();
     println!(
-        "indexed {} changed files ({mb:.1} MB) in {secs:.1} s ({:.1} MB/s); index holds {docs} documents, {articles} articles; {} failed",
+        "indexed {} changed files ({mb:.1} MB) in {secs:.1} s ({:.1} MB/s), merged into {segments} segment(s) in {merge:.1} s; index holds {docs} documents, {articles} articles; {} failed",
         status.processed.load(Ordering::SeqCst),
         mb / secs.max(1e-3),
         failed.len()

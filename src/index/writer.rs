@@ -48,6 +48,9 @@ pub enum Op {
     Reindex,
     /// Answer once everything sent before has been committed.
     Flush(mpsc::Sender<()>),
+    /// Commit, merge every segment into one, and answer (after a bulk build: one segment
+    /// answers faster than many, which each look every term up again).
+    Merge(mpsc::Sender<()>),
 }
 
 /// What the writer reports, shared with the API.
@@ -99,6 +102,18 @@ impl Writer {
         reader: IndexReader,
         root: PathBuf,
     ) -> anyhow::Result<Writer> {
+        Writer::spawn_with(index, fields, reader, root, COMMIT_INTERVAL)
+    }
+
+    /// [`Writer::spawn`] with another commit interval (a bulk build commits rarely, so that its
+    /// segments are large and few).
+    pub fn spawn_with(
+        index: Index,
+        fields: Fields,
+        reader: IndexReader,
+        root: PathBuf,
+        commit_interval: Duration,
+    ) -> anyhow::Result<Writer> {
         let writer: IndexWriter = index.writer(WRITER_MEMORY)?;
         let (tx, rx) = mpsc::channel();
         let status = Arc::new(Status::default());
@@ -112,6 +127,7 @@ impl Writer {
             batch: Batch::default(),
             reconcile_after_rollback: false,
             deferred: Vec::new(),
+            commit_interval,
         };
         std::thread::Builder::new()
             .name("zhengsou-writer".into())
@@ -149,6 +165,7 @@ struct Batch {
 }
 
 struct Task {
+    commit_interval: Duration,
     writer: IndexWriter,
     fields: Fields,
     reader: IndexReader,
@@ -295,7 +312,7 @@ impl Task {
             while self
                 .batch
                 .started
-                .is_none_or(|t| t.elapsed() < COMMIT_INTERVAL)
+                .is_none_or(|t| t.elapsed() < self.commit_interval)
             {
                 match rx.try_recv() {
                     Ok(op) => self.apply(op),
@@ -327,6 +344,33 @@ impl Task {
             Op::Reconcile => self.reconcile_logged(false),
             Op::Reindex => self.reconcile_logged(true),
             Op::Flush(tx) => self.batch.waiters.push(tx),
+            Op::Merge(tx) => {
+                self.commit();
+                self.merge_all();
+                let _ = tx.send(());
+            }
+        }
+    }
+
+    fn merge_all(&mut self) {
+        let ids = match self.writer.index().searchable_segment_ids() {
+            Ok(ids) if ids.len() > 1 => ids,
+            Ok(_) => return,
+            Err(e) => {
+                tracing::warn!("cannot list segments to merge: {e}");
+                return;
+            }
+        };
+        let t0 = Instant::now();
+        let n = ids.len();
+        match self.writer.merge(&ids).wait() {
+            Ok(_) => {
+                if let Err(e) = self.reader.reload() {
+                    tracing::error!("cannot reload the index reader: {e}");
+                }
+                tracing::info!(segments = n, ms = t0.elapsed().as_millis() as u64, "merged");
+            }
+            Err(e) => tracing::warn!("merging {n} segments failed (the index is still whole): {e}"),
         }
     }
 
@@ -575,7 +619,7 @@ impl Task {
             if self
                 .batch
                 .started
-                .is_some_and(|t| t.elapsed() >= COMMIT_INTERVAL * 4)
+                .is_some_and(|t| t.elapsed() >= self.commit_interval * 4)
             {
                 // Long bulk runs become searchable progressively.
                 self.commit();

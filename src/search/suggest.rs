@@ -9,6 +9,8 @@
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
+use rustc_hash::FxHashMap;
+
 use serde::Serialize;
 use tantivy::schema::Field;
 use tantivy::{Searcher, Term};
@@ -22,6 +24,8 @@ pub const MAX_SUGGEST: usize = 20;
 /// Terms read per segment for one prefix: a one-character prefix of a big corpus has many
 /// completions, and a few thousand are enough to find the frequent ones.
 const SCAN: usize = 4_000;
+/// Title words whose count in the text is looked up (the most frequent in titles).
+const WORD_RECOUNT: usize = 300;
 
 /// One suggestion.
 #[derive(Debug, Serialize, Clone, PartialEq, utoipa::ToSchema)]
@@ -58,7 +62,7 @@ fn prefix_terms(
     prefix: &str,
     limit: usize,
 ) -> Vec<(String, u64)> {
-    let mut out: HashMap<String, u64> = HashMap::new();
+    let mut out: FxHashMap<String, u64> = FxHashMap::default();
     let Some(up) = upper(prefix.as_bytes()) else {
         return Vec::new();
     };
@@ -161,7 +165,7 @@ pub fn suggest(
         return Vec::new();
     }
     let pinyin = prefix.chars().all(|c| c.is_ascii_alphabetic());
-    let mut best: HashMap<String, Suggestion> = HashMap::new();
+    let mut best: FxHashMap<String, Suggestion> = FxHashMap::default();
     if pinyin {
         let key = prefix.to_ascii_lowercase();
         for (term, df) in prefix_terms(searcher, fields.phrase_py, &key, SCAN) {
@@ -217,37 +221,58 @@ pub fn suggest(
         }
     }
     best.remove(prefix);
-    // A title word's count is the articles whose text has it, not only their titles.
-    for sug in best.values_mut().filter(|s| s.kind == "word") {
+    let mut best: Vec<Suggestion> = best.into_values().collect();
+    // A title word's count is the articles whose text has it, not only their titles: looked
+    // up for the words that already rank among the first few hundred.
+    if best.len() > WORD_RECOUNT {
+        best.select_nth_unstable_by(WORD_RECOUNT, |a, b| b.count.cmp(&a.count));
+    }
+    for sug in best
+        .iter_mut()
+        .take(WORD_RECOUNT)
+        .filter(|s| s.kind == "word")
+    {
         if let Ok(n) = searcher.doc_freq(&Term::from_field_text(fields.text_w, &sug.text)) {
             sug.count = sug.count.max(n);
         }
     }
-    let mut out: Vec<Suggestion> = best.into_values().collect();
     let score = |s: &Suggestion| -> f64 {
         let uses = recent.get(&s.text).map_or(0, |r| r.0) as f64;
         // Frequency dominates; each recent use counts like a few more articles; titles (long,
         // unique) come after names and words of the same frequency.
         (s.count as f64 + 1.0).ln() + 0.7 * (uses + 1.0).ln() - 0.3 * rank_kind(&s.kind) as f64
     };
-    out.sort_by(|a, b| {
-        score(b)
-            .total_cmp(&score(a))
-            .then(a.text.chars().count().cmp(&b.text.chars().count()))
-            .then(a.text.cmp(&b.text))
-    });
-    out.truncate(size.min(MAX_SUGGEST));
-    out
+    // Keys computed once per suggestion (a short prefix has thousands of candidates).
+    let mut keyed: Vec<(f64, usize, Suggestion)> = best
+        .into_iter()
+        .map(|s| (score(&s), s.text.chars().count(), s))
+        .collect();
+    let order = |a: &(f64, usize, Suggestion), b: &(f64, usize, Suggestion)| {
+        b.0.total_cmp(&a.0)
+            .then(a.1.cmp(&b.1))
+            .then(a.2.text.cmp(&b.2.text))
+    };
+    let size = size.min(MAX_SUGGEST);
+    if keyed.len() > size {
+        keyed.select_nth_unstable_by(size, order);
+        keyed.truncate(size);
+    }
+    keyed.sort_by(order);
+    keyed.into_iter().map(|(_, _, s)| s).collect()
 }
 
 /// The same text as several kinds: keep the most telling kind and the largest count.
-fn add(best: &mut HashMap<String, Suggestion>, s: Suggestion) {
-    let e = best.entry(s.text.clone()).or_insert_with(|| s.clone());
-    if s.count > e.count {
-        e.count = s.count;
-    }
-    if rank_kind(&s.kind) < rank_kind(&e.kind) {
-        e.kind = s.kind;
+fn add(best: &mut FxHashMap<String, Suggestion>, s: Suggestion) {
+    match best.get_mut(&s.text) {
+        Some(e) => {
+            e.count = e.count.max(s.count);
+            if rank_kind(&s.kind) < rank_kind(&e.kind) {
+                e.kind = s.kind;
+            }
+        }
+        None => {
+            best.insert(s.text.clone(), s);
+        }
     }
 }
 
