@@ -45,6 +45,7 @@ fn suggestions_complete_practices_places_and_pinyin() {
     let mut misses = Vec::new();
     let (mut chars_ok, mut chars_n, mut py_ok, mut py_n) = (0, 0, 0, 0);
     let (mut one_ok, mut one_n) = (0, 0);
+    let mut one_misses = Vec::new();
     for c in &cases {
         let (typed, want) = (&c[0], &c[1]);
         let (status, v) = s.get(&format!("/api/suggest?size=8&q={}", enc(typed)));
@@ -63,6 +64,9 @@ fn suggestions_complete_practices_places_and_pinyin() {
             // One character has hundreds of completions in a real corpus: reported, not required.
             one_n += 1;
             one_ok += ok as usize;
+            if !ok {
+                one_misses.push(format!("{typed} → {got:?} (want {want})"));
+            }
             continue;
         } else {
             chars_n += 1;
@@ -80,7 +84,7 @@ fn suggestions_complete_practices_places_and_pinyin() {
     }
     eprintln!(
         "suggest: two or more characters {chars_ok}/{chars_n}, one character {one_ok}/{one_n}, \
-         pinyin {py_ok}/{py_n}; misses: {misses:#?}"
+         pinyin {py_ok}/{py_n}; misses: {misses:#?}; one-character misses: {one_misses:#?}"
     );
     assert!(one_ok * 2 >= one_n, "one character: {one_ok}/{one_n}");
     assert!(misses.is_empty(), "{misses:#?}");
