@@ -23,7 +23,7 @@ use crate::ingest::{meta, Document, Kind};
 use crate::lexicon;
 
 /// Bumped whenever the schema or analysis changes: an index of another version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 5;
+pub const SCHEMA_VERSION: u32 = 6;
 
 /// The five 五型 categories, in their canonical order (category code = position + 1).
 pub const CATEGORIES: [&str; 5] = ["忠诚型", "创新型", "担当型", "服务型", "过硬型"];
@@ -138,13 +138,20 @@ fn settings() -> tantivy::IndexSettings {
     }
 }
 
-/// What a search hit shows, stored once per article (with the text, for snippets).
+/// What a search hit shows, stored once per article (with the text, for snippets). Not
+/// flattened: serde buffers every field of a flattened struct, text included, before reading it.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct StoredHit {
-    #[serde(flatten)]
     pub meta: HitMeta,
     /// The article's text, for snippets.
     pub text: String,
+}
+
+/// A stored hit read without its text (a response without snippets): the text is skipped over,
+/// never copied.
+#[derive(Deserialize)]
+pub struct StoredMeta {
+    pub meta: HitMeta,
 }
 
 /// The fields of a hit: the article's own and its document's.

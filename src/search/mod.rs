@@ -20,7 +20,7 @@ use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{DocAddress, Index, IndexReader, Order, ReloadPolicy, TantivyDocument, Term};
 
 use crate::error::{Error, Result};
-use crate::index::{Fields, HitMeta, StoredHit, CATEGORIES};
+use crate::index::{Fields, HitMeta, StoredHit, StoredMeta, CATEGORIES};
 use crate::ingest::{meta, Document, Kind};
 use crate::lexicon;
 
@@ -560,14 +560,16 @@ impl Engine {
             let Some(json) = doc.get_first(self.fields.hit).and_then(|v| v.as_str()) else {
                 continue;
             };
-            let s: StoredHit = serde_json::from_str(json).map_err(|e| Error::Internal(e.into()))?;
-            let snippet = if req.snippets {
-                snippet::snippet(&s.text, &terms, literal)
+            let internal = |e: serde_json::Error| Error::Internal(e.into());
+            let (meta, snippet) = if req.snippets {
+                let s: StoredHit = serde_json::from_str(json).map_err(internal)?;
+                (s.meta, snippet::snippet(&s.text, &terms, literal))
             } else {
-                String::new()
+                let s: StoredMeta = serde_json::from_str(json).map_err(internal)?;
+                (s.meta, String::new())
             };
             hits.push(Hit {
-                meta: s.meta,
+                meta,
                 snippet,
                 score,
             });
