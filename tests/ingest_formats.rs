@@ -1,12 +1,17 @@
 //! Every fixture (a seed re-encoded or re-saved as offices do) reads like its seed: same kind,
 //! title, date, 期号, 文号, issuer and the same articles (title, text, locality, department).
-//! Re-encoded text files must give the very same normalised text.
+//! Re-encoded text files must give the very same normalised text; a seed in traditional script
+//! (Big5) the same metadata, articles and places through the fold.
 
 use std::path::Path;
 
 use zhengsou::ingest;
 
 fn summary(d: &ingest::Document, with_text: bool) -> Vec<String> {
+    summary_of(d, with_text, true)
+}
+
+fn summary_of(d: &ingest::Document, with_text: bool, article_text: bool) -> Vec<String> {
     let flat = |s: &str| zhengsou::chars::stream(s).into_iter().collect::<String>();
     let mut out = vec![
         d.kind.as_str().to_string(),
@@ -22,7 +27,11 @@ fn summary(d: &ingest::Document, with_text: bool) -> Vec<String> {
             a.title,
             a.locality,
             a.department,
-            flat(&a.text)
+            if article_text {
+                flat(&a.text)
+            } else {
+                String::new()
+            }
         )
     }));
     out
@@ -55,15 +64,35 @@ fn formats_and_encodings_read_like_their_seed() {
         let got = ingest::read_file(&path, "fixture").unwrap_or_else(|e| panic!("{name}: {e}"));
         // Re-encoded text must give the very same text; a page or a Word file the same articles.
         let text_file = name.ends_with(".txt") || name.ends_with(".md");
-        assert_eq!(
-            summary(&got, text_file),
-            summary(&want, text_file),
-            "{name} reads differently from its seed"
-        );
+        // A seed converted to traditional script (OpenCC s2tw, then Big5) has the same metadata,
+        // articles and places through the fold; its text differs by OpenCC's word-level choices
+        // (咨询 → 諮詢 → 谘询), so only its length is compared.
+        let trad = name.contains("trad");
+        let fold = |v: Vec<String>| -> Vec<String> {
+            v.into_iter()
+                .map(|s| s.chars().map(zhengsou::chars::fold).collect())
+                .collect()
+        };
+        let (got_s, want_s) = if trad {
+            let len = |d: &ingest::Document| {
+                d.articles
+                    .iter()
+                    .map(|a| a.text.chars().count())
+                    .collect::<Vec<_>>()
+            };
+            assert_eq!(len(&got), len(&want), "{name}: article lengths");
+            (
+                fold(summary_of(&got, false, false)),
+                fold(summary_of(&want, false, false)),
+            )
+        } else {
+            (summary(&got, text_file), summary(&want, text_file))
+        };
+        assert_eq!(got_s, want_s, "{name} reads differently from its seed");
         eprintln!("{name}: read as {}", got.encoding);
         checked += 1;
     }
-    assert_eq!(checked, 9);
+    assert_eq!(checked, 10);
 }
 
 #[test]

@@ -884,14 +884,19 @@ fn find_issuer(
             Some(_) => DATE_NUM.replace_all(s, "").into_owned(),
             None => s.to_string(),
         };
-        s.trim().trim_end_matches(['编', '印']).trim().to_string()
+        s.trim()
+            .trim_end_matches(['编', '編', '印'])
+            .trim()
+            .to_string()
     };
     let org = |t: &str, min: usize| {
         let n = t.chars().count();
+        // Traditional script (領導小組辦公室) is read through the fold.
+        let f = folded(t);
         n >= min
             && n <= 30
-            && ORG_END.is_match(t)
-            && !t.contains("关于")
+            && ORG_END.is_match(&f)
+            && !f.contains("关于")
             && !t.contains([',', '，', '。', '：', ':'])
             && !is_meta_line(t)
     };
@@ -953,7 +958,7 @@ fn find_issuer(
         }
         if let Some(m) = BULLETIN_MARK.find(title) {
             let before = title[..m.start()].trim();
-            if ORG_END.is_match(before) {
+            if ORG_END.is_match(&folded(before)) {
                 return Some(before.to_string());
             }
         }

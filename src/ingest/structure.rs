@@ -72,9 +72,14 @@ fn section_marker(line: &Line) -> Option<String> {
         .map(|c| c[1].trim().to_string())
 }
 
+/// The line as matched against the rules: traditional script and full-width forms folded.
+fn folded(s: &str) -> String {
+    s.chars().map(crate::chars::fold).collect()
+}
+
 fn is_org_line(s: &str) -> bool {
     let t = s.trim_end_matches(|c: char| c.is_ascii_digit() || "年月日 ".contains(c));
-    chars(t) <= 30 && ORG_LINE.is_match(t) && !t.contains('。') && !t.contains('，')
+    chars(t) <= 30 && ORG_LINE.is_match(&folded(t)) && !t.contains('。') && !t.contains('，')
 }
 
 /// Lines of the masthead and page chrome at the top of the document.
@@ -85,7 +90,7 @@ fn top_header_end(lines: &[Line], meta: &Meta) -> usize {
         let t = &lines[i].text;
         if i < title_end
             || is_meta_line(t)
-            || ISSUE_LINE.is_match(t)
+            || ISSUE_LINE.is_match(&folded(t))
             || is_date_line(t)
             || (normalize_number(t).is_some() && chars(t) <= 30)
             || (t.ends_with("文件") && chars(t) <= 30)
@@ -110,8 +115,9 @@ fn footer_start(lines: &[Line], from: usize, kind: Kind) -> usize {
     while j > from {
         let t = &lines[j - 1].text;
         let short = chars(t) <= 40;
-        let footer = FOOTER.is_match(t)
-            || (short && (t.ends_with('编') || t.ends_with("编印")) && is_org_line(t))
+        let f = folded(t);
+        let footer = FOOTER.is_match(&f)
+            || (short && (f.ends_with('编') || f.ends_with("编印")) && is_org_line(t))
             || (short && is_date_line(t))
             || (kind != Kind::Other && short && is_org_line(t) && j + 3 > lines.len());
         if !footer {
