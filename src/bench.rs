@@ -115,7 +115,10 @@ pub fn parse_queries(text: &str) -> Vec<Query> {
             }
             continue;
         }
-        let (target, line) = if let Some(rest) = line.strip_prefix("@similar") {
+        let similar = line
+            .strip_prefix("@similar")
+            .filter(|rest| rest.starts_with(char::is_whitespace));
+        let (target, line) = if let Some(rest) = similar {
             (Target::Similar, rest.trim())
         } else if line.starts_with('/') {
             (Target::Path, line)
@@ -254,8 +257,17 @@ async fn resolve(client: &HttpClient, base: &str, q: &Query) -> anyhow::Result<S
         Target::Search => Ok(format!("{base}/api/search?{text}")),
         Target::Path => Ok(format!("{base}{text}")),
         Target::Similar => {
+            // The first hit, bare: the line's own paging and response options give way.
+            let search: Vec<&str> = text
+                .split('&')
+                .filter(|kv| {
+                    let k = kv.split('=').next().unwrap_or("");
+                    !matches!(k, "size" | "from" | "facets" | "snippets")
+                })
+                .collect();
+            let search = search.join("&");
             let uri: Uri =
-                format!("{base}/api/search?{text}&size=1&facets=false&snippets=false").parse()?;
+                format!("{base}/api/search?{search}&size=1&facets=false&snippets=false").parse()?;
             let (status, body) = get_body(client, uri).await.map_err(anyhow::Error::msg)?;
             if status != 200 {
                 bail!("HTTP {status}");
@@ -343,16 +355,27 @@ pub fn run(opts: &Options) -> anyhow::Result<Report> {
             Ok(Err(e)) => bail!("cannot reach {base}: {e}"),
             Err(_) => bail!("{base}/api/health did not answer within {:?}", opts.timeout),
         }
+        // A similar-articles line whose search finds nothing in this corpus is left out (with a
+        // warning): the mix is meant to run against any corpus.
         let mut uris: Vec<Uri> = Vec::with_capacity(opts.queries.len());
+        let mut kept: Vec<Query> = Vec::with_capacity(opts.queries.len());
         for (n, q) in opts.queries.iter().enumerate() {
             let what = || format!("query {} ({:?})", n + 1, decode_query(&q.text));
-            let url = resolve(&client, &base, q)
-                .await
-                .with_context(|| format!("{}: cannot resolve the article", what()))?;
+            let url = match resolve(&client, &base, q).await {
+                Ok(url) => url,
+                Err(e) => {
+                    tracing::warn!("{}: left out, cannot resolve the article: {e:#}", what());
+                    continue;
+                }
+            };
             uris.push(
                 url.parse::<Uri>()
                     .with_context(|| format!("{} does not make a valid URL", what()))?,
             );
+            kept.push(q.clone());
+        }
+        if uris.is_empty() {
+            bail!("no query of the mix could be run against {base}");
         }
         let uris = Arc::new(uris);
         tracing::info!(
@@ -385,12 +408,7 @@ pub fn run(opts: &Options) -> anyhow::Result<Report> {
         for h in handles {
             tallies.push(h.await.context("a load worker failed")?);
         }
-        Ok(summarise(
-            &opts.queries,
-            opts.concurrency,
-            measure_from,
-            tallies,
-        ))
+        Ok(summarise(&kept, opts.concurrency, measure_from, tallies))
     })
 }
 
@@ -535,7 +553,8 @@ mod tests {
         let sections: Vec<&str> = parsed.iter().map(|q| q.section.as_str()).collect();
         assert_eq!(sections, ["", "", "phrases", "phrases"]);
         assert!(parsed.iter().all(|q| q.target == Target::Search));
-        let other = parse_queries("/api/suggest?q=网上\n@similar q=赣服通\n");
+        let other = parse_queries("/api/suggest?q=网上\n@similar q=赣服通\n@similarq=x\n");
+        assert_eq!(other[2].target, Target::Search);
         assert_eq!(other[0].target, Target::Path);
         assert_eq!(other[0].text, "/api/suggest?q=%E7%BD%91%E4%B8%8A");
         assert_eq!(other[1].target, Target::Similar);

@@ -2,8 +2,9 @@
 //! ([`web`]), the OpenAPI description ([`openapi`]), admin routes, and the one error shape
 //! `{"error":{"code","message"}}`.
 //!
-//! Searches run on the blocking pool (they are CPU work); every user mistake is a 4xx with a
-//! JSON body, internal failures are logged and shown as a generic 500.
+//! Searches and suggestions run on the runtime worker (see [`inline`]), file and whole-document
+//! work on the blocking pool; every user mistake is a 4xx with a JSON body, internal failures
+//! are logged and shown as a generic 500.
 
 pub mod metrics;
 pub mod openapi;
@@ -358,7 +359,8 @@ pub async fn similar(
     })?
     .filters;
     let engine = s.engine.clone();
-    let out = inline(|| engine.similar(&id, size, &filters, exclude_same_doc))?;
+    // On the pool: it reads the whole document and runs TF-IDF over it, however long it is.
+    let out = blocking(move || engine.similar(&id, size, &filters, exclude_same_doc)).await?;
     Ok(Json(out))
 }
 

@@ -469,7 +469,7 @@ fn region_node(p: &Params, n: &RegionNode, depth: usize, active: Option<&[String
                     summary { (link) }
                     ul {
                         @for c in &n.children { (region_node(p, c, depth + 1, active)) }
-                        @if n.more > 0 { li.more { "另有 " (n.more) " 个，选择“" (n.name) "”后可见" } }
+                        @if n.more > 0 { li.more { "另有 " (n.more) " 个，筛选“" (n.name) "”可见更多" } }
                     }
                 }
             }

@@ -105,8 +105,9 @@ impl Writer {
         Writer::spawn_with(index, fields, reader, root, COMMIT_INTERVAL)
     }
 
-    /// [`Writer::spawn`] with another commit interval (a bulk build commits rarely, so that its
-    /// segments are large and few).
+    /// [`Writer::spawn`] with another commit interval. A longer one is a bulk build: it commits
+    /// rarely, so that its segments are large and few, and merges nothing in the background,
+    /// leaving it all to [`Op::Merge`] (a background merge of the same segments would race it).
     pub fn spawn_with(
         index: Index,
         fields: Fields,
@@ -115,6 +116,9 @@ impl Writer {
         commit_interval: Duration,
     ) -> anyhow::Result<Writer> {
         let writer: IndexWriter = index.writer(WRITER_MEMORY)?;
+        if commit_interval > COMMIT_INTERVAL {
+            writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
+        }
         let (tx, rx) = mpsc::channel();
         let status = Arc::new(Status::default());
         let task = Task {

@@ -106,9 +106,10 @@ impl SegmentCollector for FacetSegment {
             *self.counts.region.entry(node).or_default() += 1;
         }
         if let Some(date) = self.date.first(doc).filter(|&d| d != 0) {
-            let y = (date / 10_000).saturating_sub(FIRST_YEAR) as usize;
-            if y < YEARS {
-                self.counts.year[y] += 1;
+            if let Some(y) = (date / 10_000).checked_sub(FIRST_YEAR) {
+                if let Some(n) = self.counts.year.get_mut(y as usize) {
+                    *n += 1;
+                }
             }
         }
         for c in self.category.values_for_doc(doc) {

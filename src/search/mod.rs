@@ -10,7 +10,7 @@ pub mod suggest;
 
 use std::collections::HashMap;
 use std::ops::Bound;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
@@ -581,7 +581,7 @@ impl Engine {
             None
         };
         if total > 0 && !q_text.is_empty() && q_text.chars().count() <= 40 {
-            let mut recent = self.recent.lock().unwrap();
+            let mut recent = self.recent.lock().unwrap_or_else(PoisonError::into_inner);
             if recent.len() >= RECENT_CAP && !recent.contains_key(&q_text) {
                 recent.retain(|_, (uses, _)| *uses > 1);
                 if recent.len() >= RECENT_CAP {
@@ -609,18 +609,18 @@ impl Engine {
     /// For a query that found nothing: replace one typed term by a known name one edit away
     /// (the most frequent that makes the whole query find something).
     fn did_you_mean(&self, searcher: &tantivy::Searcher, req: &Request) -> Option<DidYouMean> {
-        let vocab = {
-            let generation = searcher.generation().generation_id();
-            let mut cache = self.vocab.lock().unwrap();
-            match &*cache {
-                Some((g, v)) if *g == generation => v.clone(),
-                _ => {
-                    let v = Arc::new(suggest::vocabulary(searcher, &self.fields));
-                    *cache = Some((generation, v.clone()));
-                    v
-                }
-            }
+        let generation = searcher.generation().generation_id();
+        let cached = match &*self.vocab.lock().unwrap_or_else(PoisonError::into_inner) {
+            Some((g, v)) if *g == generation => Some(v.clone()),
+            _ => None,
         };
+        // Built outside the lock: a scan of the vocabulary must not hold other searches up.
+        let vocab = cached.unwrap_or_else(|| {
+            let v = Arc::new(suggest::vocabulary(searcher, &self.fields));
+            *self.vocab.lock().unwrap_or_else(PoisonError::into_inner) =
+                Some((generation, v.clone()));
+            v
+        });
         let typed: Vec<String> = req.parsed.terms();
         for (i, term) in typed.iter().enumerate() {
             for (candidate, _) in suggest::corrections(term, &vocab) {
@@ -642,7 +642,11 @@ impl Engine {
     /// Completions of what the user typed so far.
     pub fn suggest(&self, prefix: &str, size: usize) -> Vec<suggest::Suggestion> {
         let searcher = self.reader.searcher();
-        let recent = self.recent.lock().unwrap().clone();
+        let recent = self
+            .recent
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone();
         suggest::suggest(&searcher, &self.fields, prefix, size, &recent)
     }
 
