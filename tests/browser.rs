@@ -18,7 +18,7 @@ use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{json, Value};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
-use util::{enc, Server, Workspace};
+use util::{enc, free_port, Server, Workspace};
 
 const LATENCY: Duration = Duration::from_millis(200);
 
@@ -51,14 +51,6 @@ impl Drop for Driver {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 async fn browser(path: PathBuf) -> (Driver, Client) {

@@ -105,20 +105,59 @@ fn layout(title: &str, params: &Params, body: Markup) -> Markup {
     }
 }
 
+/// The parameters a page's URL carries, in URL order: the query, the filters, sort and page.
+const PAGE_STATE: [&str; 12] = [
+    "q",
+    "region",
+    "year",
+    "date_from",
+    "date_to",
+    "category",
+    "kind",
+    "number",
+    "issuer",
+    "department",
+    "sort",
+    "from",
+];
+
+/// The field of `p` holding the page-state parameter `name`.
+fn state_mut<'a>(p: &'a mut Params, name: &str) -> Option<&'a mut Option<String>> {
+    Some(match name {
+        "q" => &mut p.q,
+        "region" => &mut p.region,
+        "year" => &mut p.year,
+        "date_from" => &mut p.date_from,
+        "date_to" => &mut p.date_to,
+        "category" => &mut p.category,
+        "kind" => &mut p.kind,
+        "number" => &mut p.number,
+        "issuer" => &mut p.issuer,
+        "department" => &mut p.department,
+        "sort" => &mut p.sort,
+        "from" => &mut p.from,
+        _ => return None,
+    })
+}
+
+/// The page-state parameters of `p` that are set, in URL order.
+fn state(p: &Params) -> Vec<(&'static str, String)> {
+    let mut p = p.clone();
+    PAGE_STATE
+        .into_iter()
+        .filter_map(|k| {
+            let v = state_mut(&mut p, k)?.take()?;
+            (!v.trim().is_empty()).then_some((k, v))
+        })
+        .collect()
+}
+
 /// The search box; active filters ride along as hidden fields, so a new query keeps them.
 fn search_form(p: &Params) -> Markup {
-    let hidden = [
-        ("region", &p.region),
-        ("year", &p.year),
-        ("date_from", &p.date_from),
-        ("date_to", &p.date_to),
-        ("category", &p.category),
-        ("kind", &p.kind),
-        ("number", &p.number),
-        ("issuer", &p.issuer),
-        ("department", &p.department),
-        ("sort", &p.sort),
-    ];
+    let hidden: Vec<(&str, String)> = state(p)
+        .into_iter()
+        .filter(|(k, _)| !matches!(*k, "q" | "from"))
+        .collect();
     html! {
         form #search role="search" action="/" method="get" {
             label.sr for="q" { "搜索做法、地名或文号" }
@@ -129,9 +168,7 @@ fn search_form(p: &Params) -> Markup {
             ul #suggest role="listbox" hidden {}
             span #hidden-filters {
                 @for (name, v) in hidden {
-                    @if let Some(v) = v.as_deref().filter(|v| !v.trim().is_empty()) {
-                        input type="hidden" name=(name) value=(v);
-                    }
+                    input type="hidden" name=(name) value=(v);
                 }
             }
             button type="submit" { "搜索" }
@@ -148,41 +185,11 @@ pub fn url(p: &Params, changes: &[(&str, Option<&str>)]) -> String {
     p.facets = None;
     p.snippets = None;
     for (k, v) in changes {
-        let v = v.map(str::to_string);
-        match *k {
-            "q" => p.q = v,
-            "region" => p.region = v,
-            "year" => p.year = v,
-            "date_from" => p.date_from = v,
-            "date_to" => p.date_to = v,
-            "category" => p.category = v,
-            "kind" => p.kind = v,
-            "number" => p.number = v,
-            "issuer" => p.issuer = v,
-            "department" => p.department = v,
-            "sort" => p.sort = v,
-            "from" => p.from = v,
-            _ => {}
+        if let Some(field) = state_mut(&mut p, k) {
+            *field = v.map(str::to_string);
         }
     }
-    let pairs: Vec<(&str, &str)> = [
-        ("q", &p.q),
-        ("region", &p.region),
-        ("year", &p.year),
-        ("date_from", &p.date_from),
-        ("date_to", &p.date_to),
-        ("category", &p.category),
-        ("kind", &p.kind),
-        ("number", &p.number),
-        ("issuer", &p.issuer),
-        ("department", &p.department),
-        ("sort", &p.sort),
-        ("from", &p.from),
-    ]
-    .into_iter()
-    .filter_map(|(k, v)| Some((k, v.as_deref().filter(|v| !v.trim().is_empty())?)))
-    .collect();
-    let qs = serde_urlencoded::to_string(pairs).unwrap_or_default();
+    let qs = serde_urlencoded::to_string(state(&p)).unwrap_or_default();
     if qs.is_empty() {
         "/".into()
     } else {

@@ -73,7 +73,7 @@ const NAMED_AFTER: &[&str] = &[
 pub fn mentions(text: &str, scope: Option<u64>) -> Vec<Mention> {
     let g = lexicon::gazetteer();
     let original: Vec<char> = text.chars().collect();
-    let fchars: Vec<char> = original.iter().map(|&c| fold_place(c)).collect();
+    let fchars: Vec<char> = original.iter().map(|&c| crate::chars::fold(c)).collect();
     let folded: String = fchars.iter().collect();
     let skipped: Vec<(usize, usize)> = COUNTERPART
         .find_iter(&folded)
@@ -247,25 +247,24 @@ pub fn written_together(mentions: &[Mention]) -> Option<&Mention> {
     Some(cur)
 }
 
-/// The fold used for place matching: traditional → simplified and full-width → ASCII, one
-/// character for one.
-fn fold_place(c: char) -> char {
-    crate::chars::fold(c)
-}
-
-/// The most specific mention, preferring units inside `scope`'s province.
-pub fn most_specific(mentions: &[Mention], scope: Option<u64>) -> Option<&Mention> {
+/// The mentions inside `scope`'s province, or all of them when none is.
+fn in_scope(mentions: &[Mention], scope: Option<u64>) -> Vec<&Mention> {
     let g = lexicon::gazetteer();
     let province = scope.and_then(|s| g.ancestors(s).last().copied());
     let inside: Vec<&Mention> = mentions
         .iter()
         .filter(|m| province.is_none_or(|p| g.is_within(m.id, p)))
         .collect();
-    let pool: Vec<&Mention> = if inside.is_empty() {
+    if inside.is_empty() {
         mentions.iter().collect()
     } else {
         inside
-    };
+    }
+}
+
+/// The most specific mention, preferring units inside `scope`'s province.
+pub fn most_specific(mentions: &[Mention], scope: Option<u64>) -> Option<&Mention> {
+    let pool = in_scope(mentions, scope);
     // Earliest among the most specific level.
     let top = pool.iter().map(|m| m.level).max()?;
     pool.into_iter().find(|m| m.level == top)
@@ -276,16 +275,7 @@ pub fn most_specific(mentions: &[Mention], scope: Option<u64>) -> Option<&Mentio
 /// holding them all. Returns the unit and the token(s) that named it.
 pub fn subject(mentions: &[Mention], scope: Option<u64>) -> Option<(u64, String)> {
     let g = lexicon::gazetteer();
-    let province = scope.and_then(|s| g.ancestors(s).last().copied());
-    let inside: Vec<&Mention> = mentions
-        .iter()
-        .filter(|m| province.is_none_or(|p| g.is_within(m.id, p)))
-        .collect();
-    let pool: Vec<&Mention> = if inside.is_empty() {
-        mentions.iter().collect()
-    } else {
-        inside
-    };
+    let pool = in_scope(mentions, scope);
     // Names written as a chain (江西省赣州市章贡区) count once, as their last link.
     let mut leaves: Vec<&Mention> = Vec::new();
     for m in &pool {

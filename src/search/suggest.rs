@@ -167,47 +167,32 @@ pub fn suggest(
     }
     let pinyin = prefix.chars().all(|c| c.is_ascii_alphabetic());
     let mut best: FxHashMap<String, Suggestion> = FxHashMap::default();
-    if pinyin {
-        let key = prefix.to_ascii_lowercase();
-        for (term, df) in prefix_terms(searcher, fields.phrase_py, &key, SCAN) {
-            let mut parts = term.split(SEP);
-            let (Some(_), Some(text), Some(kind)) = (parts.next(), parts.next(), parts.next())
-            else {
-                continue;
-            };
-            if let Some(k) = kind.chars().next().and_then(vocab::Kind::from_code) {
-                add(
-                    &mut best,
-                    Suggestion {
-                        text: text.to_string(),
-                        kind: k.as_str().into(),
-                        count: df,
-                    },
-                );
-            }
-        }
-        for p in place_matches(searcher, fields, &key, 50) {
-            add(&mut best, p);
-        }
+    // Terms are `text\u{1}kind`, or `pinyin\u{1}text\u{1}kind` in the pinyin field.
+    let (field, key) = if pinyin {
+        (fields.phrase_py, prefix.to_ascii_lowercase())
     } else {
-        for (term, df) in prefix_terms(searcher, fields.phrase, prefix, SCAN) {
-            let Some((text, kind)) = term.rsplit_once(SEP) else {
-                continue;
-            };
-            if let Some(k) = kind.chars().next().and_then(vocab::Kind::from_code) {
-                add(
-                    &mut best,
-                    Suggestion {
-                        text: text.to_string(),
-                        kind: k.as_str().into(),
-                        count: df,
-                    },
-                );
-            }
+        (fields.phrase, prefix.to_string())
+    };
+    for (term, df) in prefix_terms(searcher, field, &key, SCAN) {
+        let Some((head, kind)) = term.rsplit_once(SEP) else {
+            continue;
+        };
+        let text = head.rsplit(SEP).next().unwrap_or(head);
+        if let Some(k) = kind.chars().next().and_then(vocab::Kind::from_code) {
+            add(
+                &mut best,
+                Suggestion {
+                    text: text.to_string(),
+                    kind: k.as_str().into(),
+                    count: df,
+                },
+            );
         }
-        for p in place_matches(searcher, fields, prefix, 50) {
-            add(&mut best, p);
-        }
+    }
+    for p in place_matches(searcher, fields, &key, 50) {
+        add(&mut best, p);
+    }
+    if !pinyin {
         for (q, &(uses, hits)) in recent {
             if q.starts_with(prefix) && q != prefix && !best.contains_key(q) && uses > 0 {
                 add(
