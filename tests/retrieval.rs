@@ -332,3 +332,77 @@ fn arbitrary_queries_never_fail() {
     .unwrap();
     c.engine.search(&req).unwrap();
 }
+
+/// Large matching sets are counted from a sample and their top k pruned (`search::topk`):
+/// with thresholds lowered so that this small corpus counts as large, every page must hold
+/// exactly the hits a full evaluation gives, in the same order, and say its counts are
+/// estimates.
+#[test]
+fn pruned_search_gives_the_hits_of_a_full_search() {
+    let c = corpus(150);
+    let mut pruned = Engine::new(c.engine.index.clone(), c.engine.fields).unwrap();
+    pruned.reader.reload().unwrap();
+    pruned.pruning = zhengsou::search::topk::Pruning {
+        exact_up_to: 20,
+        quota: 2,
+    };
+    let mut approximate = 0;
+    for q in [
+        "应当",
+        "规定",
+        "人民政府",
+        "\"人民政府\"",
+        "工作",
+        "服务",
+        "政务服务",
+        "政府",
+        "发展",
+        "管理",
+        "国家",
+        "五型",
+        "应当 规定",
+        "政务服务&region=江西省",
+        "法",
+    ] {
+        for extra in ["", "&sort=date", "&from=20", "&facets=false&snippets=false"] {
+            let mut params: Params =
+                serde_urlencoded::from_str(extra.trim_start_matches('&')).unwrap();
+            let (text, filter) = q.split_once('&').unwrap_or((q, ""));
+            params.q = Some(text.to_string());
+            if let Some(r) = filter.strip_prefix("region=") {
+                params.region = Some(r.to_string());
+            }
+            let req = Request::from_params(&params).unwrap();
+            let full = c.engine.search(&req).unwrap();
+            let fast = pruned.search(&req).unwrap();
+            assert!(!full.approximate, "{q}{extra}");
+            let ids = |r: &zhengsou::search::Response| -> Vec<String> {
+                r.hits.iter().map(|h| h.meta.id.clone()).collect()
+            };
+            assert_eq!(ids(&full), ids(&fast), "{q}{extra}");
+            if req.sort == zhengsou::search::Sort::Relevance {
+                for (a, b) in full.hits.iter().zip(&fast.hits) {
+                    assert!((a.score - b.score).abs() < 1e-3, "{q}{extra}");
+                }
+            }
+            if fast.approximate {
+                approximate += 1;
+                // An estimate from 2 matches per range: the right order of magnitude.
+                assert!(
+                    fast.total * 3 >= full.total && fast.total <= full.total * 3,
+                    "{q}{extra}: {} estimated, {} true",
+                    fast.total,
+                    full.total
+                );
+                assert_eq!(fast.facets.is_some(), full.facets.is_some());
+            } else {
+                assert_eq!(fast.total, full.total, "{q}{extra}");
+                assert_eq!(fast.facets, full.facets, "{q}{extra}");
+            }
+        }
+    }
+    assert!(
+        approximate >= 20,
+        "only {approximate} searches took the pruned path"
+    );
+}

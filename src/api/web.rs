@@ -496,7 +496,8 @@ fn result_list(p: &Params, found: &Found) -> Markup {
     html! {
         div.summary {
             h2 #summary tabindex="-1" {
-                @if q.is_some() { "找到 " strong { (found.total) } " 篇文章" }
+                @if q.is_some() && found.approximate { "找到约 " strong { (found.total) } " 篇文章（数量与分面为抽样估计）" }
+                @else if q.is_some() { "找到 " strong { (found.total) } " 篇文章" }
                 @else { "最新文章（共 " (found.total) " 篇）" }
             }
             span.took { "用时 " (format!("{:.1}", found.took_ms)) " 毫秒" }

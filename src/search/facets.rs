@@ -127,6 +127,40 @@ impl SegmentCollector for FacetSegment {
     }
 }
 
+impl FacetSegment {
+    /// The counts so far, leaving zero behind (to count a doc-id range at a time).
+    pub fn take(&mut self) -> Counts {
+        std::mem::take(&mut self.counts)
+    }
+}
+
+impl Counts {
+    /// Adds `other` with each count multiplied by `factor` (an estimate from a sample).
+    pub fn add_scaled(&mut self, other: &Counts, factor: f64) {
+        let scale = |n: u64| (n as f64 * factor).round() as u64;
+        for (&k, &v) in &other.region {
+            *self.region.entry(k).or_default() += scale(v);
+        }
+        for (o, &v) in self.year.iter_mut().zip(other.year.iter()) {
+            *o += scale(v);
+        }
+        for (o, &v) in self.category.iter_mut().zip(other.category.iter()) {
+            *o += scale(v);
+        }
+        for (o, &v) in self.kind.iter_mut().zip(other.kind.iter()) {
+            *o += scale(v);
+        }
+    }
+
+    /// Articles per year, oldest first.
+    pub fn years(&self) -> impl Iterator<Item = (u64, u64)> + '_ {
+        self.year
+            .iter()
+            .enumerate()
+            .map(|(i, &n)| (FIRST_YEAR + i as u64, n))
+    }
+}
+
 /// A node of the region tree.
 #[derive(Debug, Serialize, Clone, PartialEq, utoipa::ToSchema)]
 pub struct RegionNode {

@@ -7,6 +7,7 @@ pub mod facets;
 pub mod query;
 pub mod snippet;
 pub mod suggest;
+pub mod topk;
 
 use std::collections::HashMap;
 use std::ops::Bound;
@@ -17,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{BooleanQuery, BoostQuery, EmptyQuery, Occur, Query, RangeQuery, TermQuery};
 use tantivy::schema::{IndexRecordOption, Value};
-use tantivy::{DocAddress, Index, IndexReader, Order, ReloadPolicy, TantivyDocument, Term};
+use tantivy::{DocAddress, Index, IndexReader, Order, ReloadPolicy, Score, TantivyDocument, Term};
 
 use crate::error::{Error, Result};
 use crate::index::{Fields, HitMeta, StoredHit, StoredMeta, CATEGORIES};
@@ -277,7 +278,11 @@ pub struct QueryInfo {
 /// A search response.
 #[derive(Debug, Serialize, Clone, utoipa::ToSchema)]
 pub struct Response {
+    /// Matching articles; an estimate when `approximate`.
     pub total: usize,
+    /// `total` and the facet counts are estimates from a sample of the matches (only when
+    /// very many articles match); the hits are exact either way.
+    pub approximate: bool,
     pub took_ms: f64,
     pub query: QueryInfo,
     pub hits: Vec<Hit>,
@@ -420,6 +425,51 @@ pub struct Engine {
     pub recent: Arc<Mutex<Recent>>,
     /// The "did you mean" vocabulary of one reader generation.
     vocab: Arc<Mutex<Option<(u64, Vocabulary)>>>,
+    /// When a matching set counts as large (see [`topk`]).
+    pub pruning: topk::Pruning,
+}
+
+fn dated(top: Vec<(Option<u64>, DocAddress)>) -> Vec<(f32, DocAddress)> {
+    top.into_iter().map(|(_, a)| (0.0, a)).collect()
+}
+
+/// The newest `k` matches of `q` without sorting the whole matching set: only the years that
+/// (by the sampled counts) hold twice that many matches. Exact, since every article of those
+/// years is considered and every other one is older; `None` when they held fewer than `k`.
+fn newest(
+    searcher: &tantivy::Searcher,
+    q: &dyn Query,
+    counts: &facets::Counts,
+    k: usize,
+) -> Result<Option<Vec<(Score, DocAddress)>>> {
+    let mut covered = 0;
+    let mut since = None;
+    for (year, n) in counts.years().collect::<Vec<_>>().into_iter().rev() {
+        covered += n;
+        if n > 0 && covered >= 2 * k as u64 {
+            since = Some(year);
+            break;
+        }
+    }
+    let Some(year) = since else {
+        return Ok(None);
+    };
+    let date = searcher.schema().get_field("date")?;
+    let recent = BooleanQuery::new(vec![
+        (Occur::Must, q.box_clone()),
+        (
+            Occur::Must,
+            Box::new(RangeQuery::new(
+                Bound::Included(Term::from_field_u64(date, year * 10_000)),
+                Bound::Unbounded,
+            )),
+        ),
+    ]);
+    let top = searcher.search(
+        &recent,
+        &TopDocs::with_limit(k).order_by_u64_field("date", Order::Desc),
+    )?;
+    Ok((top.len() == k).then(|| dated(top)))
 }
 
 impl Engine {
@@ -435,6 +485,7 @@ impl Engine {
             fields,
             recent: Arc::default(),
             vocab: Arc::default(),
+            pruning: topk::Pruning::default(),
         })
     }
 
@@ -523,33 +574,11 @@ impl Engine {
     pub fn search(&self, req: &Request) -> Result<Response> {
         let t0 = Instant::now();
         let searcher = self.reader.searcher();
-        let q = query::build(&self.fields, &req.parsed, self.filter_queries(&req.filters));
-        let top = TopDocs::with_limit(req.size).and_offset(req.from);
-        let (addrs, total, counts): (Vec<(f32, DocAddress)>, usize, Option<facets::Counts>) =
-            match req.sort {
-                Sort::Relevance => {
-                    if req.facets {
-                        let (t, c, f) = searcher
-                            .search(&q, &(top.order_by_score(), Count, facets::FacetCollector))?;
-                        (t, c, Some(f))
-                    } else {
-                        let (t, c) = searcher.search(&q, &(top.order_by_score(), Count))?;
-                        (t, c, None)
-                    }
-                }
-                Sort::Date => {
-                    let by_date = top.order_by_u64_field("date", Order::Desc);
-                    let (t, c, f) = if req.facets {
-                        let (t, c, f) =
-                            searcher.search(&q, &(by_date, Count, facets::FacetCollector))?;
-                        (t, c, Some(f))
-                    } else {
-                        let (t, c) = searcher.search(&q, &(by_date, Count))?;
-                        (t, c, None)
-                    };
-                    (t.into_iter().map(|(_, a)| (0.0, a)).collect(), c, f)
-                }
-            };
+        let filters = self.filter_queries(&req.filters);
+        let filtered = !filters.is_empty();
+        let q = query::build(&self.fields, &req.parsed, filters);
+        let (addrs, total, exact, counts) =
+            self.top_and_counts(&searcher, q.as_ref(), req, filtered)?;
         // Typed terms first, then synonyms: the snippet prefers sentences with typed ones.
         let mut terms = req.parsed.terms();
         let literal = terms.len();
@@ -595,6 +624,7 @@ impl Engine {
         Ok(Response {
             did_you_mean,
             total,
+            approximate: !exact,
             took_ms: (t0.elapsed().as_secs_f64() * 1000.0 * 100.0).round() / 100.0,
             query: QueryInfo {
                 terms: req.parsed.terms(),
@@ -603,6 +633,87 @@ impl Engine {
             },
             hits,
             facets: counts.map(|c| c.facets()),
+        })
+    }
+
+    /// The page of hits, the total, whether it is exact, and the facets. A query with a large
+    /// matching set is counted from a sample and its top k found without scoring every match
+    /// (see [`topk`]); whatever that cannot prove exact is evaluated in full.
+    #[allow(clippy::type_complexity)]
+    fn top_and_counts(
+        &self,
+        searcher: &tantivy::Searcher,
+        q: &dyn Query,
+        req: &Request,
+        filtered: bool,
+    ) -> Result<(Vec<(f32, DocAddress)>, usize, bool, Option<facets::Counts>)> {
+        let k = req.from + req.size;
+        let top = TopDocs::with_limit(req.size).and_offset(req.from);
+        let by_date = || {
+            TopDocs::with_limit(req.size)
+                .and_offset(req.from)
+                .order_by_u64_field("date", Order::Desc)
+        };
+        // WAND walks the word terms' whole posting lists: a filter would make it check far
+        // more candidates than the filtered set holds.
+        let exact_up_to = self.pruning.exact_up_to;
+        let df = |t: &Term| searcher.doc_freq(t).unwrap_or(0);
+        let large = !req.parsed.groups.is_empty()
+            && query::match_bound(&self.fields, &req.parsed, &df) > exact_up_to as u64;
+        let plan = match req.sort {
+            Sort::Relevance if large && !filtered => {
+                let n = searcher
+                    .segment_readers()
+                    .iter()
+                    .map(|r| r.max_doc() as u64)
+                    .sum();
+                query::plan(&self.fields, &req.parsed, &df, n)
+            }
+            _ => None,
+        };
+        let prunable = plan.is_some() || (large && req.sort == Sort::Date);
+        if prunable {
+            // The date order needs the years even when no facets are asked for.
+            let with_counts = req.facets || req.sort == Sort::Date;
+            let sample = topk::sample(searcher, q, with_counts, self.pruning.quota)?;
+            let counts = sample.counts.clone().filter(|_| req.facets);
+            if sample.exact {
+                let addrs = match req.sort {
+                    Sort::Relevance => searcher.search(q, &top.order_by_score())?,
+                    Sort::Date => dated(searcher.search(q, &by_date())?),
+                };
+                return Ok((addrs, sample.total, true, counts));
+            }
+            // A few thousand matches are cheaper to count exactly than to prune.
+            let found = match (&plan, &sample.counts) {
+                _ if sample.total <= exact_up_to => None,
+                (Some(plan), _) => topk::top_by_words(searcher, q, plan, k)?,
+                (None, Some(all)) => newest(searcher, q, all, k)?,
+                _ => None,
+            };
+            if let Some(found) = found {
+                let addrs = found.into_iter().skip(req.from).collect();
+                return Ok((addrs, sample.total, false, counts));
+            }
+        }
+        Ok(match (req.sort, req.facets) {
+            (Sort::Relevance, true) => {
+                let (t, c, f) =
+                    searcher.search(q, &(top.order_by_score(), Count, facets::FacetCollector))?;
+                (t, c, true, Some(f))
+            }
+            (Sort::Relevance, false) => {
+                let (t, c) = searcher.search(q, &(top.order_by_score(), Count))?;
+                (t, c, true, None)
+            }
+            (Sort::Date, true) => {
+                let (t, c, f) = searcher.search(q, &(by_date(), Count, facets::FacetCollector))?;
+                (dated(t), c, true, Some(f))
+            }
+            (Sort::Date, false) => {
+                let (t, c) = searcher.search(q, &(by_date(), Count))?;
+                (dated(t), c, true, None)
+            }
         })
     }
 

@@ -307,26 +307,167 @@ fn literal_query(f: &Fields, atom: &Atom) -> Box<dyn Query> {
             Box::new(ConstScoreQuery::new(title_match, TITLE_PHRASE_SCORE)),
         ),
     ];
+    for (term, boost) in word_terms(f, &atom.text) {
+        let q = TermQuery::new(term, IndexRecordOption::WithFreqs);
+        clauses.push((Occur::Should, Box::new(BoostQuery::new(Box::new(q), boost))));
+    }
+    Box::new(BooleanQuery::new(clauses))
+}
+
+/// The word-channel terms of an unquoted or quoted atom with their weights: each distinct
+/// jieba word in the title, the text and the lead sentence.
+fn word_terms(f: &Fields, text: &str) -> Vec<(Term, f32)> {
     let mut seen = Vec::new();
-    for (_, _, w) in analysis::words(&atom.text) {
+    let mut out = Vec::new();
+    for (_, _, w) in analysis::words(text) {
         if seen.contains(&w) {
             continue;
         }
-        // The word in the title, the text and the lead sentence, each with its weight.
         for (field, boost) in [
             (f.title_w, TITLE_WORD_BOOST),
             (f.text_w, 1.0),
             (f.lead_w, LEAD_WORD_BOOST),
         ] {
-            let q = TermQuery::new(
-                Term::from_field_text(field, &w),
-                IndexRecordOption::WithFreqs,
-            );
-            clauses.push((Occur::Should, Box::new(BoostQuery::new(Box::new(q), boost))));
+            out.push((Term::from_field_text(field, &w), boost));
         }
         seen.push(w);
     }
-    Box::new(BooleanQuery::new(clauses))
+    out
+}
+
+/// What a pruned top-k needs to know of the query [`build`] makes: its word-channel terms
+/// (a pure disjunction, which tantivy runs with block-max WAND) and an upper bound of
+/// everything else it scores (phrases, header, boundaries, the constant title bonus): an
+/// article scores at most its word score plus `rest_bound`.
+pub struct Plan {
+    pub words: BooleanQuery,
+    pub rest_bound: f32,
+    /// The term in the title, when few titles can hold it: those articles can be scored
+    /// first, and the constant title bonus (`title_bonus`) left out of every other's bound.
+    pub title: Option<Box<dyn Query>>,
+    pub title_bonus: f32,
+}
+
+/// Titles holding the term up to which they are scored before pruning the rest.
+const TITLE_TIER: u64 = 20_000;
+
+/// BM25's saturation: a term scores less than `idf · (1 + k1)` times its boost.
+const BM25_MAX: f32 = 1.0 + 1.2;
+
+/// The [`Plan`] of a query of one term (the common case, and the one it pays for: measured
+/// at 1M articles, synonyms and further terms loosen the bound until pruning costs more than
+/// scoring everything). `df` gives a term's document frequency, `n` the number of articles
+/// (deleted ones included: a larger idf keeps the bound an upper bound).
+pub fn plan(f: &Fields, parsed: &Parsed, df: &dyn Fn(&Term) -> u64, n: u64) -> Option<Plan> {
+    // tantivy's BM25 idf.
+    let idf = |t: &Term| -> f32 {
+        let d = df(t).min(n);
+        (1.0 + ((n - d) as f32 + 0.5) / (d as f32 + 0.5))
+            .ln()
+            .max(0.0)
+    };
+    let [group] = parsed.groups.as_slice() else {
+        return None;
+    };
+    let [atom] = group.as_slice() else {
+        return None;
+    };
+    if atom.title_only {
+        return None;
+    }
+    // The most a bigram-channel match of the term in `field` can score (see `occurs`).
+    let occurs_max = |field: Field| -> f32 {
+        let grams = analysis::grams(&atom.text);
+        match grams.as_slice() {
+            [] => 0.0,
+            [one] if one.chars().count() == 1 => 1.0,
+            _ => {
+                BM25_MAX
+                    * grams
+                        .iter()
+                        .map(|g| idf(&Term::from_field_text(field, g)))
+                        .sum::<f32>()
+            }
+        }
+    };
+    // Mirrors `literal_query` and `matches`.
+    let edges = analysis::edge_variants(&atom.text);
+    let fits = edges
+        .first()
+        .is_some_and(|v| v.len() < 2 * crate::ingest::EDGE);
+    let edge_clauses = if fits { f.edge.len() * edges.len() } else { 0 };
+    let rest_bound = TITLE_PHRASE_SCORE
+        + BIGRAM_BOOST * occurs_max(f.bi)
+        + HEADER_BOOST * occurs_max(f.header_bi)
+        + HEADER_BOOST * edge_clauses as f32;
+    let words: Vec<(Occur, Box<dyn Query>)> = word_terms(f, &atom.text)
+        .into_iter()
+        .map(|(term, boost)| {
+            let q = TermQuery::new(term, IndexRecordOption::WithFreqs);
+            (
+                Occur::Should,
+                Box::new(BoostQuery::new(Box::new(q), boost)) as Box<dyn Query>,
+            )
+        })
+        .collect();
+    // A title holds the term only if it holds each of its pairs.
+    let title_df = analysis::grams(&atom.text)
+        .iter()
+        .map(|g| df(&Term::from_field_text(f.title_bi, g)))
+        .min()
+        .unwrap_or(u64::MAX);
+    (!words.is_empty()).then(|| Plan {
+        words: BooleanQuery::new(words),
+        rest_bound,
+        title: (title_df <= TITLE_TIER).then(|| occurs(f.title_bi, &atom.text)),
+        title_bonus: TITLE_PHRASE_SCORE,
+    })
+}
+
+/// About how many articles can match at most (by the document frequencies of the terms'
+/// pairs; boundary matches left out): a guide for choosing how to search, not a count.
+pub fn match_bound(f: &Fields, parsed: &Parsed, df: &dyn Fn(&Term) -> u64) -> u64 {
+    let atom_bound = |a: &Atom| -> u64 {
+        let grams = analysis::grams(&a.text);
+        if grams.len() == 1 && grams[0].chars().count() == 1 {
+            return u64::MAX;
+        }
+        let fields: &[Field] = if a.title_only {
+            &[f.title_bi]
+        } else {
+            &[f.bi, f.header_bi]
+        };
+        fields
+            .iter()
+            .map(|&field| {
+                grams
+                    .iter()
+                    .map(|g| df(&Term::from_field_text(field, g)))
+                    .min()
+                    .unwrap_or(0)
+            })
+            .fold(0u64, u64::saturating_add)
+    };
+    parsed
+        .groups
+        .iter()
+        .map(|g| g.iter().map(atom_bound).fold(0u64, u64::saturating_add))
+        .min()
+        .unwrap_or(u64::MAX)
+}
+
+/// The first pair of each group's first atom: proximity is scored between neighbours.
+fn near_pairs(parsed: &Parsed) -> Vec<String> {
+    parsed
+        .groups
+        .iter()
+        .filter_map(|g| {
+            analysis::grams(&g[0].text)
+                .into_iter()
+                .next()
+                .filter(|x| x.chars().count() == 2)
+        })
+        .collect()
 }
 
 /// The tantivy query for a parsed query plus filter clauses (which do not score).
@@ -347,16 +488,7 @@ pub fn build(f: &Fields, parsed: &Parsed, filters: Vec<Box<dyn Query>>) -> Box<d
         clauses.push((Occur::Must, q));
     }
     // Terms close together score over scattered ones: a sloppy phrase of each pair's first pairs.
-    let firsts: Vec<String> = parsed
-        .groups
-        .iter()
-        .filter_map(|g| {
-            analysis::grams(&g[0].text)
-                .into_iter()
-                .next()
-                .filter(|x| x.chars().count() == 2)
-        })
-        .collect();
+    let firsts = near_pairs(parsed);
     for pair in firsts.windows(2) {
         for (a, b) in [(&pair[0], &pair[1]), (&pair[1], &pair[0])] {
             let mut near = PhraseQuery::new(vec![
