@@ -401,8 +401,11 @@ fn pruned_search_gives_the_hits_of_a_full_search() {
             }
         }
     }
-    assert!(
-        approximate >= 20,
-        "only {approximate} searches took the pruned path"
-    );
+    // The seeds alone are too small for a sample to fall short of them.
+    if shared_data().is_some() {
+        assert!(
+            approximate >= 20,
+            "only {approximate} searches took the pruned path"
+        );
+    }
 }
