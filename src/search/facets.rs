@@ -153,7 +153,7 @@ impl Counts {
     }
 
     /// Articles per year, oldest first.
-    pub fn years(&self) -> impl Iterator<Item = (u64, u64)> + '_ {
+    pub fn years(&self) -> impl DoubleEndedIterator<Item = (u64, u64)> + '_ {
         self.year
             .iter()
             .enumerate()

@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{BooleanQuery, BoostQuery, EmptyQuery, Occur, Query, RangeQuery, TermQuery};
 use tantivy::schema::{IndexRecordOption, Value};
-use tantivy::{DocAddress, Index, IndexReader, Order, ReloadPolicy, Score, TantivyDocument, Term};
+use tantivy::{DocAddress, Index, IndexReader, Order, ReloadPolicy, TantivyDocument, Term};
 
 use crate::error::{Error, Result};
 use crate::index::{Fields, HitMeta, StoredHit, StoredMeta, CATEGORIES};
@@ -429,47 +429,8 @@ pub struct Engine {
     pub pruning: topk::Pruning,
 }
 
-fn dated(top: Vec<(Option<u64>, DocAddress)>) -> Vec<(f32, DocAddress)> {
+pub(crate) fn dated(top: Vec<(Option<u64>, DocAddress)>) -> Vec<(f32, DocAddress)> {
     top.into_iter().map(|(_, a)| (0.0, a)).collect()
-}
-
-/// The newest `k` matches of `q` without sorting the whole matching set: only the years that
-/// (by the sampled counts) hold twice that many matches. Exact, since every article of those
-/// years is considered and every other one is older; `None` when they held fewer than `k`.
-fn newest(
-    searcher: &tantivy::Searcher,
-    q: &dyn Query,
-    counts: &facets::Counts,
-    k: usize,
-) -> Result<Option<Vec<(Score, DocAddress)>>> {
-    let mut covered = 0;
-    let mut since = None;
-    for (year, n) in counts.years().collect::<Vec<_>>().into_iter().rev() {
-        covered += n;
-        if n > 0 && covered >= 2 * k as u64 {
-            since = Some(year);
-            break;
-        }
-    }
-    let Some(year) = since else {
-        return Ok(None);
-    };
-    let date = searcher.schema().get_field("date")?;
-    let recent = BooleanQuery::new(vec![
-        (Occur::Must, q.box_clone()),
-        (
-            Occur::Must,
-            Box::new(RangeQuery::new(
-                Bound::Included(Term::from_field_u64(date, year * 10_000)),
-                Bound::Unbounded,
-            )),
-        ),
-    ]);
-    let top = searcher.search(
-        &recent,
-        &TopDocs::with_limit(k).order_by_u64_field("date", Order::Desc),
-    )?;
-    Ok((top.len() == k).then(|| dated(top)))
 }
 
 impl Engine {
@@ -676,24 +637,24 @@ impl Engine {
             // The date order needs the years even when no facets are asked for.
             let with_counts = req.facets || req.sort == Sort::Date;
             let sample = topk::sample(searcher, q, with_counts, self.pruning.quota)?;
-            let counts = sample.counts.clone().filter(|_| req.facets);
+            let counts = |c: Option<facets::Counts>| c.filter(|_| req.facets);
             if sample.exact {
                 let addrs = match req.sort {
                     Sort::Relevance => searcher.search(q, &top.order_by_score())?,
                     Sort::Date => dated(searcher.search(q, &by_date())?),
                 };
-                return Ok((addrs, sample.total, true, counts));
+                return Ok((addrs, sample.total, true, counts(sample.counts)));
             }
             // A few thousand matches are cheaper to count exactly than to prune.
             let found = match (&plan, &sample.counts) {
                 _ if sample.total <= exact_up_to => None,
                 (Some(plan), _) => topk::top_by_words(searcher, q, plan, k)?,
-                (None, Some(all)) => newest(searcher, q, all, k)?,
+                (None, Some(all)) => topk::newest(searcher, q, all, k)?,
                 _ => None,
             };
             if let Some(found) = found {
                 let addrs = found.into_iter().skip(req.from).collect();
-                return Ok((addrs, sample.total, false, counts));
+                return Ok((addrs, sample.total, false, counts(sample.counts)));
             }
         }
         Ok(match (req.sort, req.facets) {

@@ -375,9 +375,9 @@ pub fn plan(f: &Fields, parsed: &Parsed, df: &dyn Fn(&Term) -> u64, n: u64) -> O
     if atom.title_only {
         return None;
     }
+    let grams = analysis::grams(&atom.text);
     // The most a bigram-channel match of the term in `field` can score (see `occurs`).
     let occurs_max = |field: Field| -> f32 {
-        let grams = analysis::grams(&atom.text);
         match grams.as_slice() {
             [] => 0.0,
             [one] if one.chars().count() == 1 => 1.0,
@@ -411,7 +411,7 @@ pub fn plan(f: &Fields, parsed: &Parsed, df: &dyn Fn(&Term) -> u64, n: u64) -> O
         })
         .collect();
     // A title holds the term only if it holds each of its pairs.
-    let title_df = analysis::grams(&atom.text)
+    let title_df = grams
         .iter()
         .map(|g| df(&Term::from_field_text(f.title_bi, g)))
         .min()

@@ -5,11 +5,12 @@
 
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
+use std::ops::Bound;
 
 use rustc_hash::FxHashSet;
 use tantivy::collector::{Collector, SegmentCollector, TopDocs};
-use tantivy::query::{BooleanQuery, ConstScoreQuery, EnableScoring, Occur, Query};
-use tantivy::{DocAddress, DocId, DocSet, Score, Searcher, TERMINATED};
+use tantivy::query::{BooleanQuery, ConstScoreQuery, EnableScoring, Occur, Query, RangeQuery};
+use tantivy::{DocAddress, DocId, DocSet, Order, Score, Searcher, Term, TERMINATED};
 
 use super::facets::{Counts, FacetCollector};
 use super::query::Plan;
@@ -225,4 +226,43 @@ pub fn top_by_words(
             .map(|Entry(s, a)| (s, a))
             .collect(),
     ))
+}
+
+/// The newest `k` matches of `q` without sorting the whole matching set: only the years that
+/// (by the sampled counts) hold twice that many matches. Exact, since every article of those
+/// years is considered and every other one is older; `None` when they held fewer than `k`.
+pub fn newest(
+    searcher: &Searcher,
+    q: &dyn Query,
+    counts: &Counts,
+    k: usize,
+) -> tantivy::Result<Option<Vec<(Score, DocAddress)>>> {
+    let mut covered = 0;
+    let mut since = None;
+    for (year, n) in counts.years().rev() {
+        covered += n;
+        if n > 0 && covered >= 2 * k as u64 {
+            since = Some(year);
+            break;
+        }
+    }
+    let Some(year) = since else {
+        return Ok(None);
+    };
+    let date = searcher.schema().get_field("date")?;
+    let recent = BooleanQuery::new(vec![
+        (Occur::Must, q.box_clone()),
+        (
+            Occur::Must,
+            Box::new(RangeQuery::new(
+                Bound::Included(Term::from_field_u64(date, year * 10_000)),
+                Bound::Unbounded,
+            )),
+        ),
+    ]);
+    let top = searcher.search(
+        &recent,
+        &TopDocs::with_limit(k).order_by_u64_field("date", Order::Desc),
+    )?;
+    Ok((top.len() == k).then(|| super::dated(top)))
 }
