@@ -170,7 +170,8 @@
       items.push(li);
     });
     var scope = fixed.region ? '（仅限' + fixed.region + '）' : '';
-    status.textContent = hits.length ? '共 ' + data.total + ' 篇' + scope + '，按相关度排列' : '没有找到包含“' + q + '”的文章' + scope;
+    var about = data.approximate ? '约 ' : '';
+    status.textContent = hits.length ? '共 ' + about + data.total + ' 篇' + scope + '，按相关度排列' : '没有找到包含“' + q + '”的文章' + scope;
     hits.forEach(function (h, k) {
       var li = document.createElement('li');
       li.id = uid + '-o' + k;
@@ -214,7 +215,7 @@
       more.target = '_blank';
       more.rel = 'noopener';
       more.tabIndex = -1;
-      more.textContent = '查看全部 ' + data.total + ' 篇结果 ›';
+      more.textContent = '查看全部 ' + about + data.total + ' 篇结果 ›';
       moreLi.appendChild(more);
       moreLi.addEventListener('mousedown', function (e) { e.preventDefault(); });
       moreLi.addEventListener('click', function (e) { if (e.target !== more) open(more.href); });
