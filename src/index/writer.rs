@@ -674,6 +674,13 @@ impl Task {
             });
         let waiters = std::mem::take(&mut self.batch.waiters);
         self.batch = Batch::default();
+        // A flush waits for files still settling too (they were sent before it): `zhengsou
+        // index` right after a copy must not end with the young files left out. Deferrals are
+        // bounded (MAX_DEFERRALS), so it always returns.
+        if !self.deferred.is_empty() {
+            self.batch.waiters = waiters;
+            return;
+        }
         for w in waiters {
             let _ = w.send(());
         }
