@@ -23,7 +23,7 @@ use crate::ingest::{meta, Document, Kind};
 use crate::lexicon;
 
 /// Bumped whenever the schema or analysis changes: an index of another version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 7;
+pub const SCHEMA_VERSION: u32 = 8;
 
 /// The five 五型 categories, in their canonical order (category code = position + 1).
 pub const CATEGORIES: [&str; 5] = ["忠诚型", "创新型", "担当型", "服务型", "过硬型"];
@@ -59,7 +59,10 @@ pub struct Fields {
     pub category: Field,
     pub region: Field,
     pub region_node: Field,
+    /// Stored: the hit's fields (`HitMeta` JSON), the article's text, and on article 0 the
+    /// document's JSON; read with [`Stored`].
     pub hit: Field,
+    pub text: Field,
     pub doc: Field,
 }
 
@@ -105,6 +108,7 @@ impl Fields {
             region: b.add_u64_field("region", INDEXED),
             region_node: b.add_u64_field("region_node", FAST),
             hit: b.add_text_field("hit", STORED),
+            text: b.add_text_field("text", STORED),
             doc: b.add_text_field("doc", STORED),
         };
         (b.build(), fields)
@@ -113,7 +117,7 @@ impl Fields {
     /// Field handles for an opened index's schema.
     pub fn of(schema: &Schema) -> anyhow::Result<Fields> {
         let (_, f) = Fields::build();
-        for name in ["id", "bi", "hit", "doc", "region_node"] {
+        for name in ["id", "bi", "hit", "text", "doc", "region_node"] {
             schema
                 .get_field(name)
                 .with_context(|| format!("index lacks field {name}"))?;
@@ -134,20 +138,62 @@ fn settings() -> tantivy::IndexSettings {
     tantivy::IndexSettings::default()
 }
 
-/// What a search hit shows, stored once per article (with the text, for snippets). Not
-/// flattened: serde buffers every field of a flattened struct, text included, before reading it.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
-pub struct StoredHit {
+/// An article's stored fields, read from the doc store only as far as asked. tantivy keeps a
+/// document's stored values in the order they were added (`to_tantivy`: the hit's fields, then
+/// the text, then the document on article 0) and decodes every string it reads (UTF-8
+/// validation, a copy): reading a long law's text for a hit without a snippet was 60 % of a bare
+/// query. So a hit stops after its fields, and only snippets and whole documents read on.
+pub struct Stored<const PARTS: usize> {
     pub meta: HitMeta,
-    /// The article's text, for snippets.
+    /// The article's text (`PARTS` ≥ 2).
     pub text: String,
+    /// The document's JSON, on its first article (`PARTS` = 3).
+    pub doc: Option<String>,
 }
 
-/// A stored hit read without its text (a response without snippets): the text is skipped over,
-/// never copied.
-#[derive(Deserialize)]
-pub struct StoredMeta {
-    pub meta: HitMeta,
+/// The hit's fields only.
+pub type StoredMeta = Stored<1>;
+/// The hit's fields and the article's text.
+pub type StoredHit = Stored<2>;
+/// Everything stored: fields, text and (on article 0) the document.
+pub type StoredAll = Stored<3>;
+
+impl<const PARTS: usize> tantivy::schema::document::DocumentDeserialize for Stored<PARTS> {
+    fn deserialize<'de, D>(mut de: D) -> Result<Self, tantivy::schema::document::DeserializeError>
+    where
+        D: tantivy::schema::document::DocumentDeserializer<'de>,
+    {
+        use tantivy::schema::document::DeserializeError;
+        let f = fields();
+        let mut next = |want: Field| -> Result<Option<String>, DeserializeError> {
+            match de.next_field::<String>()? {
+                Some((field, v)) if field == want => Ok(Some(v)),
+                Some((field, _)) => Err(DeserializeError::Custom(format!(
+                    "stored field {} where {} was expected",
+                    field.field_id(),
+                    want.field_id()
+                ))),
+                None => Ok(None),
+            }
+        };
+        let json = next(f.hit)?
+            .ok_or_else(|| DeserializeError::Custom("an article without its hit".into()))?;
+        let meta =
+            serde_json::from_str(&json).map_err(|e| DeserializeError::Custom(e.to_string()))?;
+        let text = if PARTS >= 2 {
+            next(f.text)?.unwrap_or_default()
+        } else {
+            String::new()
+        };
+        let doc = if PARTS >= 3 { next(f.doc)? } else { None };
+        Ok(Stored { meta, text, doc })
+    }
+}
+
+/// The field handles of this schema version (the same for every index it opens).
+fn fields() -> &'static Fields {
+    static F: std::sync::OnceLock<Fields> = std::sync::OnceLock::new();
+    F.get_or_init(|| Fields::build().1)
 }
 
 /// The fields of a hit: the article's own and its document's.
@@ -345,11 +391,9 @@ pub fn to_tantivy(f: &Fields, doc: &Document, fingerprint: &str) -> Vec<TantivyD
                 department: a.department.clone(),
                 categories: a.categories.clone(),
             };
-            let hit = StoredHit {
-                meta,
-                text: a.text.clone(),
-            };
-            t.add_text(f.hit, serde_json::to_string(&hit).unwrap_or_default());
+            // The order of stored values is the order `Stored` reads them in.
+            t.add_text(f.hit, serde_json::to_string(&meta).unwrap_or_default());
+            t.add_text(f.text, &a.text);
             if pos == 0 {
                 t.add_text(f.doc, &doc_json);
             }
@@ -520,5 +564,31 @@ mod tests {
         }
         roundtrip(&doc);
         assert!(stored_document(&doc).contains("改过的文字"));
+    }
+
+    #[test]
+    fn stored_articles_read_as_far_as_asked() {
+        let (schema, f) = schema();
+        let index = Index::create_in_ram(schema);
+        analysis::register(index.tokenizers());
+        let mut w = index.writer_with_num_threads(1, 15_000_000).unwrap();
+        let path = std::path::Path::new("seeds/000_a8a4f06e7a83432a.txt");
+        let doc = crate::ingest::read_file(path, "000.txt").unwrap();
+        assert!(doc.articles.len() > 1);
+        for t in to_tantivy(&f, &doc, "fp") {
+            w.add_document(t).unwrap();
+        }
+        w.commit().unwrap();
+        let searcher = index.reader().unwrap().searcher();
+        for (pos, a) in doc.articles.iter().enumerate() {
+            let addr = tantivy::DocAddress::new(0, pos as u32);
+            let m: StoredMeta = searcher.doc(addr).unwrap();
+            assert_eq!((m.meta.id.as_str(), m.text.as_str()), (a.id.as_str(), ""));
+            assert_eq!(m.meta.title, a.title);
+            let h: StoredHit = searcher.doc(addr).unwrap();
+            assert_eq!((h.text.as_str(), h.doc.is_none()), (a.text.as_str(), true));
+            let all: StoredAll = searcher.doc(addr).unwrap();
+            assert_eq!(all.doc.is_some(), pos == 0, "article {pos}");
+        }
     }
 }

@@ -17,11 +17,11 @@ use std::time::Instant;
 use serde::{Deserialize, Serialize};
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{BooleanQuery, BoostQuery, EmptyQuery, Occur, Query, RangeQuery, TermQuery};
-use tantivy::schema::{IndexRecordOption, Value};
-use tantivy::{DocAddress, Index, IndexReader, Order, ReloadPolicy, TantivyDocument, Term};
+use tantivy::schema::IndexRecordOption;
+use tantivy::{DocAddress, Index, IndexReader, Order, ReloadPolicy, Term};
 
 use crate::error::{Error, Result};
-use crate::index::{Fields, HitMeta, StoredHit, StoredMeta, CATEGORIES};
+use crate::index::{Fields, HitMeta, StoredAll, StoredHit, StoredMeta, CATEGORIES};
 use crate::ingest::{meta, Document, Kind};
 use crate::lexicon;
 
@@ -546,16 +546,11 @@ impl Engine {
         terms.extend(req.parsed.expanded());
         let mut hits = Vec::with_capacity(addrs.len());
         for (score, addr) in addrs {
-            let doc: TantivyDocument = searcher.doc(addr)?;
-            let Some(json) = doc.get_first(self.fields.hit).and_then(|v| v.as_str()) else {
-                continue;
-            };
-            let internal = |e: serde_json::Error| Error::Internal(e.into());
             let (meta, snippet) = if req.snippets {
-                let s: StoredHit = serde_json::from_str(json).map_err(internal)?;
+                let s: StoredHit = searcher.doc(addr)?;
                 (s.meta, snippet::snippet(&s.text, &terms, literal))
             } else {
-                let s: StoredMeta = serde_json::from_str(json).map_err(internal)?;
+                let s: StoredMeta = searcher.doc(addr)?;
                 (s.meta, String::new())
             };
             hits.push(Hit {
@@ -818,12 +813,7 @@ impl Engine {
             let top = searcher.search(&q, &TopDocs::with_limit(size * 3 + 10).order_by_score())?;
             let mut scored = Vec::with_capacity(top.len());
             for (score, addr) in top {
-                let d: TantivyDocument = searcher.doc(addr)?;
-                let Some(json) = d.get_first(self.fields.hit).and_then(|v| v.as_str()) else {
-                    continue;
-                };
-                let s: StoredHit =
-                    serde_json::from_str(json).map_err(|e| Error::Internal(e.into()))?;
+                let s: StoredHit = searcher.doc(addr)?;
                 // The same article filed twice is not another county's practice.
                 if s.meta.id == id || s.text == article.text {
                     continue;
@@ -859,18 +849,14 @@ impl Engine {
             IndexRecordOption::Basic,
         );
         let addrs = searcher.search(&q, &tantivy::collector::DocSetCollector)?;
-        let internal = |e: serde_json::Error| Error::Internal(e.into());
         let mut body: Option<String> = None;
         let mut texts: HashMap<String, String> = HashMap::new();
         for addr in addrs {
-            let doc: TantivyDocument = searcher.doc(addr)?;
-            if let Some(json) = doc.get_first(self.fields.doc).and_then(|v| v.as_str()) {
-                body = Some(json.to_string());
+            let s: StoredAll = searcher.doc(addr)?;
+            if s.doc.is_some() {
+                body = s.doc;
             }
-            if let Some(json) = doc.get_first(self.fields.hit).and_then(|v| v.as_str()) {
-                let hit: StoredHit = serde_json::from_str(json).map_err(internal)?;
-                texts.insert(hit.meta.id, hit.text);
-            }
+            texts.insert(s.meta.id, s.text);
         }
         let body =
             body.ok_or_else(|| Error::NotFound(format!("no document with id {doc_id:?}")))?;
