@@ -11,7 +11,7 @@
 
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer, TokenizerManager};
 
-use crate::chars::{fold, is_cjk, is_ignorable};
+use crate::chars::{fold, is_cjk};
 use crate::lexicon;
 
 /// Name of the bigram tokenizer in the index's tokenizer manager.
@@ -71,7 +71,11 @@ impl Tokenizer for EdgeTokenizer {
 /// The phrases a string must match in an edge field: one per place the boundary could fall
 /// inside it (its pairs with pair `j` marked). Empty for strings that cannot cross.
 pub fn edge_variants(query: &str) -> Vec<Vec<String>> {
-    let grams = grams(query);
+    // Boundary windows are tokenized without soft gaps.
+    let grams: Vec<String> = grams(query)
+        .into_iter()
+        .map(|g| g.replace(SOFT, ""))
+        .collect();
     if grams.is_empty() || grams[0].chars().count() < 2 {
         return Vec::new();
     }
@@ -111,30 +115,26 @@ impl Tokenizer for BigramTokenizer {
     type TokenStream<'a> = VecTokenStream;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
-        let chars: Vec<(usize, usize, char)> = text
-            .char_indices()
-            .filter(|(_, c)| !is_ignorable(*c))
-            .map(|(i, c)| (i, i + c.len_utf8(), fold(c)))
-            .collect();
+        let chars = crate::chars::marked(text);
+        let end = |m: &crate::chars::Marked| {
+            m.byte + text[m.byte..].chars().next().map_or(0, char::len_utf8)
+        };
         let mut tokens = Vec::with_capacity(chars.len());
         for (pos, w) in chars.windows(2).enumerate() {
-            let mut s = String::with_capacity(8);
-            s.push(w[0].2);
-            s.push(w[1].2);
             tokens.push(Token {
-                offset_from: w[0].0,
-                offset_to: w[1].1,
+                offset_from: w[0].byte,
+                offset_to: end(&w[1]),
                 position: pos,
-                text: s,
+                text: pair(w[0].c, w[1].c, w[1].soft),
                 position_length: 1,
             });
         }
-        if let Some(&(from, to, c)) = chars.last() {
+        if let Some(m) = chars.last() {
             tokens.push(Token {
-                offset_from: from,
-                offset_to: to,
+                offset_from: m.byte,
+                offset_to: end(m),
                 position: chars.len() - 1,
-                text: c.to_string(),
+                text: m.c.to_string(),
                 position_length: 1,
             });
         }
@@ -142,14 +142,34 @@ impl Tokenizer for BigramTokenizer {
     }
 }
 
+/// Ends the term of a pair whose characters a soft gap separates (`chars::Marked::soft`): a
+/// phrase's first and last pair are read in their plain form, so a match never begins or ends
+/// across a quotation or book-title mark, while pairs inside may be either (`query::occurs`).
+/// After the characters, so a one-character query's prefix range still holds the pair.
+pub const SOFT: char = '\u{E001}';
+
+fn pair(a: char, b: char, soft: bool) -> String {
+    let mut s = String::with_capacity(9);
+    s.push(a);
+    s.push(b);
+    if soft {
+        s.push(SOFT);
+    }
+    s
+}
+
 /// The bigram terms a query string must match as a phrase, or for one character that
-/// character alone (to be matched as a prefix). Empty when the string has no text.
+/// character alone (to be matched as a prefix). Empty when the string has no text. A pair the
+/// query itself writes across a quotation or book-title mark is in its soft form.
 pub fn grams(query: &str) -> Vec<String> {
-    let chars: Vec<char> = crate::chars::stream(query);
+    let chars = crate::chars::marked(query);
     match chars.len() {
         0 => Vec::new(),
-        1 => vec![chars[0].to_string()],
-        _ => chars.windows(2).map(|w| w.iter().collect()).collect(),
+        1 => vec![chars[0].c.to_string()],
+        _ => chars
+            .windows(2)
+            .map(|w| pair(w[0].c, w[1].c, w[1].soft))
+            .collect(),
     }
 }
 

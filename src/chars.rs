@@ -70,6 +70,96 @@ pub fn is_ignorable(c: char) -> bool {
         )
 }
 
+/// Quotation and book-title marks: dropped from the match stream like whitespace (五型政府 finds
+/// “五型”政府), but a match may not begin or end across one: 例规 is not in 《条例》规定, 者是
+/// is not in “经营者”是指.
+pub fn is_soft_mark(c: char) -> bool {
+    matches!(
+        c,
+        '“' | '”'
+            | '‘'
+            | '’'
+            | '"'
+            | '＂'
+            | '「'
+            | '」'
+            | '『'
+            | '』'
+            | '《'
+            | '》'
+            | '〈'
+            | '〉'
+    )
+}
+
+/// One character of the match stream.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Marked {
+    /// Byte offset of the source character in the text.
+    pub byte: usize,
+    /// Char index of the source character in the text.
+    pub index: usize,
+    /// The folded character.
+    pub c: char,
+    /// A *soft gap* precedes it: the characters dropped since the previous stream character
+    /// hold a quotation or book-title mark, or, on one line, an ideographic space or two spaces
+    /// (a heading's 第三章　制定, a table's columns). Line breaks and single spaces are not
+    /// soft: a PDF breaks words across them.
+    pub soft: bool,
+}
+
+/// The match stream of `text` with where each character came from and its gap (see [`Marked`]).
+pub fn marked(text: &str) -> Vec<Marked> {
+    let mut out = Vec::with_capacity(text.len() / 2);
+    let (mut mark, mut wide, mut newline, mut spaces) = (false, false, false, 0);
+    for (index, (byte, c)) in text.char_indices().enumerate() {
+        if !is_ignorable(c) {
+            out.push(Marked {
+                byte,
+                index,
+                c: fold(c),
+                soft: mark || (wide && !newline),
+            });
+            (mark, wide, newline, spaces) = (false, false, false, 0);
+            continue;
+        }
+        match c {
+            '\n' | '\r' | '\u{2028}' | '\u{2029}' => newline = true,
+            '\u{3000}' => wide = true,
+            ' ' | '\t' | '\u{A0}' => {
+                spaces += 1;
+                wide |= spaces >= 2;
+                continue;
+            }
+            c if is_soft_mark(c) => mark = true,
+            _ => {}
+        }
+        spaces = 0;
+    }
+    out
+}
+
+/// Whether `needle` (a query's marked stream) occurs in `hay` as the bigram channel matches it:
+/// the characters in order, the first and last pair not across a soft gap (unless the query
+/// has one there too), any gap inside, and a soft gap wherever the query typed one.
+pub fn occurs(hay: &[Marked], needle: &[Marked]) -> bool {
+    needle.is_empty() || hay.windows(needle.len()).any(|w| matches(w, needle))
+}
+
+/// Whether `window` (as long as `needle`) is an occurrence of it, by the rule of [`occurs`].
+pub fn matches(window: &[Marked], needle: &[Marked]) -> bool {
+    let n = needle.len();
+    window.len() == n
+        && window.iter().zip(needle).all(|(h, q)| h.c == q.c)
+        && (1..n).all(|k| {
+            if needle[k].soft {
+                window[k].soft
+            } else {
+                !(window[k].soft && (k == 1 || k == n - 1))
+            }
+        })
+}
+
 /// Folds one character for matching. One char in, one char out, so positions never shift:
 /// full-width ASCII becomes ASCII (（２０２０） = (2020)), letters are lower-cased, traditional
 /// characters become simplified (國 = 国).
@@ -140,6 +230,38 @@ pub fn squeeze_spaces(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn soft_gaps_are_quotation_marks_and_wide_spaces_on_a_line() {
+        let soft = |t: &str| -> String {
+            marked(t)
+                .iter()
+                .map(|m| if m.soft { '^' } else { m.c })
+                .collect()
+        };
+        assert_eq!(soft("推进“五型”政府"), "推进^型^府");
+        assert_eq!(soft("《条例》规定"), "^例^定");
+        assert_eq!(soft("第三章　制定 法规"), "第三章^定法规");
+        assert_eq!(soft("第六章  制定"), "第六章^定");
+        // Line breaks (a PDF's, with Markdown's trailing spaces) and single spaces are not.
+        assert_eq!(soft("刑  \n\n事 责任"), "刑事责任");
+    }
+
+    #[test]
+    fn matches_do_not_begin_or_end_across_a_soft_gap() {
+        let has = |hay: &str, q: &str| occurs(&marked(hay), &marked(q));
+        assert!(has("推进“五型”政府建设", "五型政府"));
+        assert!(has("推进“五型”政府建设", "推进五型政府建设"));
+        assert!(!has("推进“五型”政府建设", "型政府"));
+        assert!(!has("推进“五型”政府建设", "进五型"));
+        assert!(!has("依照《条例》规定", "例规"));
+        assert!(has("依照《条例》规定", "条例规定"));
+        assert!(has("依照《条例》规定", "例》规"));
+        assert!(!has("依照条例规定", "例》规"));
+        assert!(!has("“旅游经营者”是指", "者是"));
+        assert!(has("追究刑\n\n事责任", "刑事责任"));
+        assert!(has("x", "") && has("《法》", "法"));
+    }
 
     #[test]
     fn fold_is_one_to_one() {

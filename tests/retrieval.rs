@@ -10,21 +10,21 @@ use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 
 use util::Rng;
-use zhengsou::chars::stream;
+use zhengsou::chars::{marked as stream, occurs, Marked};
 use zhengsou::index;
 use zhengsou::search::{Engine, Params, Request};
 
 struct Corpus {
     engine: Engine,
     /// (source, stream of the raw text, streams of the displayed lines)
-    docs: Vec<(String, Vec<char>, Vec<Vec<char>>)>,
+    docs: Vec<(String, Vec<Marked>, Vec<Vec<Marked>>)>,
     /// Article id → the streams a hit on it may legitimately match: its own title and text,
     /// its document's header, and the windows across its two boundaries.
-    articles: HashMap<String, Vec<Vec<char>>>,
+    articles: HashMap<String, Vec<Vec<Marked>>>,
 }
 
 /// What each article of a document may match, computed from the displayed text.
-fn article_truth(doc: &zhengsou::ingest::Document, out: &mut HashMap<String, Vec<Vec<char>>>) {
+fn article_truth(doc: &zhengsou::ingest::Document, out: &mut HashMap<String, Vec<Vec<Marked>>>) {
     let all = stream(&doc.text);
     let header = stream(&doc.header);
     for a in &doc.articles {
@@ -32,18 +32,25 @@ fn article_truth(doc: &zhengsou::ingest::Document, out: &mut HashMap<String, Vec
         let body = stream(&a.text);
         let mut streams = vec![stream(&format!("{}\n{}", a.title, a.text)), header.clone()];
         if let Some(pos) = (!body.is_empty())
-            .then(|| all.windows(body.len()).position(|w| w == body.as_slice()))
+            .then(|| all.windows(body.len()).position(|w| same(w, &body)))
             .flatten()
         {
-            let start = if pos >= title.len() && all[pos - title.len()..pos] == title[..] {
+            let start = if pos >= title.len() && same(&all[pos - title.len()..pos], &title) {
                 pos - title.len()
             } else {
                 pos
             };
             let end = pos + body.len();
             let e = zhengsou::ingest::EDGE;
-            streams.push(all[start.saturating_sub(e)..(start + e).min(all.len())].to_vec());
-            streams.push(all[end.saturating_sub(e)..(end + e).min(all.len())].to_vec());
+            // Boundary windows are indexed without soft gaps (`analysis::EdgeTokenizer`).
+            let window = |a: usize, b: usize| {
+                all[a..b]
+                    .iter()
+                    .map(|m| Marked { soft: false, ..*m })
+                    .collect()
+            };
+            streams.push(window(start.saturating_sub(e), (start + e).min(all.len())));
+            streams.push(window(end.saturating_sub(e), (end + e).min(all.len())));
         }
         out.insert(a.id.clone(), streams);
     }
@@ -126,8 +133,15 @@ fn corpus(laws: usize) -> Corpus {
     }
 }
 
-fn has(hay: &[char], needle: &[char]) -> bool {
-    needle.is_empty() || hay.windows(needle.len()).any(|w| w == needle)
+/// The same characters (wherever they came from).
+fn same(a: &[Marked], b: &[Marked]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.c == y.c)
+}
+
+/// Whether `needle` occurs in `hay` as the index matches it (`chars::occurs`: not beginning or
+/// ending across a quotation mark).
+fn has(hay: &[Marked], needle: &[Marked]) -> bool {
+    occurs(hay, needle)
 }
 
 impl Corpus {
@@ -218,7 +232,7 @@ impl Corpus {
                 continue;
             }
             let start = rng.below(chars.len() - len);
-            out.push(chars[start..start + len].iter().collect());
+            out.push(chars[start..start + len].iter().map(|m| m.c).collect());
         }
         out
     }

@@ -239,6 +239,13 @@ fn query_syntax() {
     assert!(total("五型政府建设工作要点") >= 1);
     assert!(total("放管服改革") >= 1);
     assert!(total("信访条例") >= 1);
+    // …but a match does not begin or end inside a quotation: 赛的 is not in 赛一赛”的项目, while
+    // the string across it is, typed with or without its mark.
+    assert_eq!(total("赛的"), 0);
+    assert_eq!(total("管服改"), 0);
+    assert!(total("赛一赛的项目") >= 1);
+    assert_eq!(total("赛一赛”的项目"), total("赛一赛的项目"));
+    assert!(total("推进放管服改革") >= 1);
     // title:"…" and -"…" keep their prefix.
     assert!(total("title:\"政务 公开\"") >= 2);
     assert_eq!(total("十县百乡 -\"章贡区\""), total("十县百乡 -章贡区"));
@@ -654,34 +661,33 @@ fn broken_files_are_reported_and_skipped() {
 /// Every string of the files (whitespace aside) is found, in exactly the files that contain it.
 #[test]
 fn substring_recall_on_seeds() {
+    use zhengsou::chars::{marked, occurs, Marked};
     let ws = Workspace::with_seeds();
     let s = Server::start(&ws);
     // (name, the file's stream, the streams of its displayed lines)
-    let mut docs: Vec<(String, Vec<char>, Vec<Vec<char>>)> = Vec::new();
+    let mut docs: Vec<(String, Vec<Marked>, Vec<Vec<Marked>>)> = Vec::new();
     for entry in std::fs::read_dir(ws.docs()).unwrap() {
         let p = entry.unwrap().path();
         let text = std::fs::read_to_string(&p).unwrap();
         let shown = zhengsou::ingest::text::lines(&text)
             .iter()
-            .map(|l| zhengsou::chars::stream(&l.text))
+            .map(|l| marked(&l.text))
             .collect();
         docs.push((
             p.file_name().unwrap().to_string_lossy().into(),
-            zhengsou::chars::stream(&text),
+            marked(&text),
             shown,
         ));
     }
-    let has = |c: &[char], probe: &str| {
-        c.windows(probe.chars().count())
-            .any(|w| w.iter().copied().eq(probe.chars()))
-    };
+    // As the index matches: not beginning or ending across a quotation mark.
+    let has = |c: &[Marked], probe: &str| occurs(c, &marked(probe));
     let mut rng = Rng(0x5eed_1234_abcd);
     let mut checked = 0;
     while checked < 400 {
         let (_, chars, _) = &docs[rng.below(docs.len())];
         let len = 1 + rng.below(8);
         let start = rng.below(chars.len() - len);
-        let probe: String = chars[start..start + len].iter().collect();
+        let probe: String = chars[start..start + len].iter().map(|m| m.c).collect();
         if probe.contains('"') || probe.contains('＂') {
             continue;
         }

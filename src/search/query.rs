@@ -10,8 +10,8 @@
 use std::ops::Bound;
 
 use tantivy::query::{
-    BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, InvertedIndexRangeQuery, Occur,
-    PhraseQuery, Query, TermQuery,
+    BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, EnableScoring, InvertedIndexRangeQuery,
+    Occur, PhraseQuery, Query, TermQuery, Weight,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::Term;
@@ -251,21 +251,92 @@ pub fn occurs(field: Field, text: &str) -> Box<dyn Query> {
             terms[0].clone(),
             IndexRecordOption::WithFreqs,
         )),
-        _ => Box::new(PhraseQuery::new_with_offset(cover(terms))),
+        [_, _] => Box::new(PhraseQuery::new(terms)),
+        _ => Box::new(Chain { terms }),
     }
 }
 
-/// Every other pair of a phrase, and the last: position p holds the pair of characters p and
-/// p+1, so pairs at p and p+2 fix the one between them, and the phrase matches exactly where
-/// the full chain would while reading about half the posting lists. (Values of a field are
-/// separated by a position gap, so no pair of one value lines up with the next one's.)
-fn cover(terms: Vec<Term>) -> Vec<(usize, Term)> {
-    let last = terms.len().saturating_sub(1);
-    terms
-        .into_iter()
-        .enumerate()
-        .filter(|(i, _)| i % 2 == 0 || *i == last)
-        .collect()
+/// The phrase of three or more pairs, read as every other pair and the last: position p holds
+/// the pair of characters p and p+1, so pairs at p and p+2 fix the one between them, and the
+/// phrase matches exactly where the full chain would while reading about half the posting
+/// lists. (Values of a field are separated by a position gap, so no pair of one value lines up
+/// with the next one's.)
+///
+/// Soft gaps (`analysis::SOFT`): the first and last pair are read in their plain form, so a
+/// match never begins or ends across a quotation mark; an inner pair may be either, so the
+/// cover steps over inner positions whose soft form the index holds, and reads both forms
+/// where it cannot (two such positions side by side). A pair the query itself writes soft is
+/// always read.
+#[derive(Clone, Debug)]
+struct Chain {
+    terms: Vec<Term>,
+}
+
+/// Cap on the phrases read for inner positions whose two forms must both be tried.
+const CHAIN_VARIANTS: usize = 8;
+
+impl Query for Chain {
+    fn weight(&self, scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        let last = self.terms.len() - 1;
+        let text = |t: &Term| t.value().as_str().unwrap_or_default().to_string();
+        let typed_soft = |p: usize| text(&self.terms[p]).ends_with(analysis::SOFT);
+        let soft_form = |p: usize| {
+            Term::from_field_text(
+                self.terms[p].field(),
+                &format!("{}{}", text(&self.terms[p]), analysis::SOFT),
+            )
+        };
+        // Inner positions that may hold either form here (never the ends, never typed soft).
+        let mut either = vec![false; last + 1];
+        if let Some(searcher) = scoring.searcher() {
+            for (p, e) in either.iter_mut().enumerate().take(last).skip(1) {
+                *e = !typed_soft(p) && searcher.doc_freq(&soft_form(p))? > 0;
+            }
+        }
+        let mut variants: Vec<Vec<(usize, Term)>> = vec![vec![(0, self.terms[0].clone())]];
+        let mut at = 0;
+        while at < last {
+            let next = if at + 2 <= last && !typed_soft(at + 1) && !either[at + 2] {
+                at + 2
+            } else {
+                at + 1
+            };
+            let plain = self.terms[next].clone();
+            if either[next] && variants.len() * 2 <= CHAIN_VARIANTS {
+                let soft = soft_form(next);
+                let mut doubled = Vec::with_capacity(variants.len() * 2);
+                for v in variants {
+                    let mut w = v.clone();
+                    w.push((next, soft.clone()));
+                    doubled.push(w);
+                    let mut v = v;
+                    v.push((next, plain.clone()));
+                    doubled.push(v);
+                }
+                variants = doubled;
+            } else {
+                for v in &mut variants {
+                    v.push((next, plain.clone()));
+                }
+            }
+            at = next;
+        }
+        if variants.len() == 1 {
+            let v = variants.pop().expect("one variant");
+            return PhraseQuery::new_with_offset(v).weight(scoring);
+        }
+        let phrases: Vec<Box<dyn Query>> = variants
+            .into_iter()
+            .map(|v| Box::new(PhraseQuery::new_with_offset(v)) as Box<dyn Query>)
+            .collect();
+        BooleanQuery::union(phrases).weight(scoring)
+    }
+
+    fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
+        for t in &self.terms {
+            visitor(t, true);
+        }
+    }
 }
 
 /// Weight of a word match in the title relative to the text.

@@ -4,34 +4,23 @@
 //! Matching uses the same character fold as the index, across line breaks and stray spaces,
 //! so whatever matched the query is what gets highlighted.
 
-use crate::chars::{fold, is_ignorable};
+use crate::chars::{marked, matches};
 
 /// Target snippet length in characters.
 pub const SNIPPET_CHARS: usize = 140;
 
 /// Every occurrence of a term: `(start, end, term index)`, char indices into `text`, sorted.
 fn occurrences(text: &str, terms: &[String]) -> Vec<(usize, usize, usize)> {
-    // The folded stream with, for each stream char, its char index in `text`.
-    let stream: Vec<(usize, char)> = text
-        .chars()
-        .enumerate()
-        .filter(|(_, c)| !is_ignorable(*c))
-        .map(|(i, c)| (i, fold(c)))
-        .collect();
+    let stream = marked(text);
     let mut found = Vec::new();
     for (k, term) in terms.iter().enumerate() {
-        let t: Vec<char> = crate::chars::stream(term);
+        let t = marked(term);
         if t.is_empty() || t.len() > stream.len() {
             continue;
         }
-        for s in 0..=stream.len() - t.len() {
-            if stream[s].1 == t[0]
-                && stream[s..s + t.len()]
-                    .iter()
-                    .map(|(_, c)| *c)
-                    .eq(t.iter().copied())
-            {
-                found.push((stream[s].0, stream[s + t.len() - 1].0 + 1, k));
+        for (s, w) in stream.windows(t.len()).enumerate() {
+            if w[0].c == t[0].c && matches(w, &t) {
+                found.push((stream[s].index, stream[s + t.len() - 1].index + 1, k));
             }
         }
     }
