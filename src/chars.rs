@@ -196,8 +196,8 @@ pub fn stream(text: &str) -> Vec<char> {
 }
 
 /// Removes whitespace runs that touch a CJK character or CJK punctuation on either side
-/// (`2020 年` → `2020年`, `作 风` → `作风`), keeps it between Latin words, and collapses the rest
-/// to one space.
+/// (`2020 年` → `2020年`, `作 风` → `作风`) unless it is wide (`第三章　制定`: one ideographic
+/// space), keeps it between Latin words, and collapses the rest to one space.
 pub fn squeeze_spaces(s: &str) -> String {
     let chars: Vec<char> = s.chars().collect();
     let mut out = String::with_capacity(s.len());
@@ -216,8 +216,20 @@ pub fn squeeze_spaces(s: &str) -> String {
             };
             let next = chars.get(i).copied();
             let cjkish = |c: Option<char>| c.is_some_and(|c| is_cjk(c) || is_cjk_punct(c));
-            if prev.is_some() && next.is_some() && !cjkish(prev) && !cjkish(next) {
-                out.push(' ');
+            let run = &chars[start..i];
+            // A wide gap on one line (第三章　制定) is layout, not a PDF's stray space: kept as
+            // one ideographic space, so it stays a soft gap (see `Marked::soft`).
+            let wide = !run.iter().any(|c| matches!(c, '\n' | '\r'))
+                && (run.contains(&'\u{3000}')
+                    || run
+                        .windows(2)
+                        .any(|w| w.iter().all(|c| matches!(c, ' ' | '\t'))));
+            if prev.is_some() && next.is_some() {
+                if !cjkish(prev) && !cjkish(next) {
+                    out.push(' ');
+                } else if wide {
+                    out.push('\u{3000}');
+                }
             }
             continue;
         }
@@ -278,5 +290,6 @@ mod tests {
         assert_eq!(squeeze_spaces("2020 年 全省“五型”"), "2020年全省“五型”");
         assert_eq!(squeeze_spaces("EMS  express"), "EMS express");
         assert_eq!(squeeze_spaces("  作 风  "), "作风");
+        assert_eq!(squeeze_spaces("第三章　制定  法规"), "第三章　制定　法规");
     }
 }
