@@ -4,8 +4,9 @@
 //!   overlapping character pairs at *sequential* positions, plus the last character alone. A
 //!   query string of n ≥ 2 characters is the phrase of its n−1 pairs, which matches exactly where
 //!   the stream contains it, like grep; one character is a prefix lookup over the term
-//!   dictionary (every character starts a pair, or is the trailing single). tantivy's
-//!   `NgramTokenizer` puts every gram at position 0, so it cannot do this.
+//!   dictionary (every character starts a pair, or is the trailing single). A pair across a
+//!   quotation mark or a wide gap is in its [`SOFT`] form: a match never begins or ends there.
+//!   tantivy's `NgramTokenizer` puts every gram at position 0, so it cannot do this.
 //! - **words** (`zh_words`): jieba search-mode words over the folded text, with the shipped
 //!   place names and 政务 terms as user words; used for BM25 ranking, never for matching.
 
