@@ -117,7 +117,7 @@ pub fn marked(text: &str) -> Vec<Marked> {
             out.push(Marked {
                 byte,
                 index,
-                c: fold(c),
+                c: match_char(c),
                 soft: mark || (wide && !newline),
             });
             (mark, wide, newline, spaces) = (false, false, false, 0);
@@ -191,11 +191,23 @@ pub fn fold(c: char) -> char {
     c
 }
 
+/// A character as the match stream holds it: folded, and every bracket shape one bracket, so
+/// 赣府厅字[2020]9号, (2020) and 【2020】 find 赣府厅字〔2020〕9号 (a 文号's 〔〕 is rarely on a
+/// keyboard, and portals reprint it with whatever they have). Not part of [`fold`]: ingest rules
+/// read the folded line and tell 〔2019〕 from 【要闻】.
+pub fn match_char(c: char) -> char {
+    match fold(c) {
+        '[' | '【' | '〔' | '﹝' | '〖' | '〘' => '(',
+        ']' | '】' | '〕' | '﹞' | '〗' | '〙' => ')',
+        c => c,
+    }
+}
+
 /// The match stream of a text: folded characters without ignorable ones.
 pub fn stream(text: &str) -> Vec<char> {
     text.chars()
         .filter(|c| !is_ignorable(*c))
-        .map(fold)
+        .map(match_char)
         .collect()
 }
 
@@ -277,6 +289,23 @@ mod tests {
         assert!(!has("“旅游经营者”是指", "者是"));
         assert!(has("追究刑\n\n事责任", "刑事责任"));
         assert!(has("x", "") && has("《法》", "法"));
+    }
+
+    #[test]
+    fn bracket_shapes_match_alike() {
+        let key = |s: &str| stream(s).into_iter().collect::<String>();
+        for typed in [
+            "赣府厅字[2020]9号",
+            "赣府厅字(2020)9号",
+            "赣府厅字（2020）9号",
+            "赣府厅字【2020】9号",
+            "赣府厅字［2020］9号",
+            "赣府厅字﹝2020﹞9号",
+        ] {
+            assert_eq!(key(typed), key("赣府厅字〔2020〕9号"), "{typed}");
+        }
+        // The fold itself keeps them apart, for the ingest rules.
+        assert_ne!(fold('〔'), fold('【'));
     }
 
     #[test]

@@ -274,6 +274,55 @@ fn query_syntax() {
 }
 
 /// Acceptance 6 (queries): malformed parameters are a 400 with a JSON error, unknown ids 404.
+/// A 文号 typed with the brackets a keyboard has finds the notice that bears it, ahead of a
+/// notice that cites it (and prints it with other brackets).
+#[test]
+fn numbers_in_any_brackets_find_their_notice_first() {
+    let ws = Workspace::with_seeds();
+    std::fs::write(
+        ws.docs().join("citing.txt"),
+        "赣州市人民政府办公室文件\n\n赣市府办字[2020]15号\n\n\
+         赣州市人民政府办公室关于落实“五型”政府建设工作要点的通知\n\n各县（市、区）人民政府：\n\n\
+         根据《江西省人民政府办公厅关于印发2020年全省“五型”政府建设工作要点的通知》\
+         （赣府厅字[2020]9号）要求，结合我市实际，现就有关事项通知如下。\
+         各地要对照赣府厅字[2020]9号文件逐项抓好落实，确保工作要点落地见效。\n\n\
+         赣州市人民政府办公室\n\n2020年4月1日\n",
+    )
+    .unwrap();
+    let s = Server::start(&ws);
+    for typed in [
+        "赣府厅字〔2020〕9号",
+        "赣府厅字[2020]9号",
+        "赣府厅字(2020)9号",
+        "赣府厅字（2020）9号",
+        "赣府厅字【2020】9号",
+        "赣府厅字﹝2020﹞9号",
+        "赣府厅字〔2020〕第9号",
+        "赣府厅字［2020］9號",
+    ] {
+        let r = s.search(&[("q", typed), ("size", "20")]);
+        let hits = r["hits"].as_array().unwrap();
+        let sources: Vec<&str> = hits.iter().map(|h| h["source"].as_str().unwrap()).collect();
+        assert!(
+            sources.first().is_some_and(|x| x.starts_with("001_")),
+            "{typed}: {sources:?}"
+        );
+        assert_eq!(hits[0]["number"], "赣府厅字〔2020〕9号", "{typed}");
+        // Only 第9号 is printed in neither file; every other form also finds the citation.
+        if !typed.contains('第') {
+            assert!(sources.contains(&"citing.txt"), "{typed}: {sources:?}");
+        }
+    }
+    // The citing notice is found by its own number in any brackets too.
+    assert_eq!(top_source(&s, "赣市府办字〔2020〕15号"), "citing.txt");
+    // Brackets are still brackets: the number without its year finds nothing else.
+    assert_eq!(
+        s.search(&[("q", "赣府厅字[2021]9号")])["total"],
+        0,
+        "another year"
+    );
+}
+
 #[test]
 fn bad_parameters_are_400_json() {
     let ws = Workspace::with_seeds();

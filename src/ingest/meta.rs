@@ -375,6 +375,16 @@ pub fn normalize_number(s: &str) -> Option<String> {
     Some(format!("{}〔{}〕{}{}", prefix, &c[2], &c[3], &c[4]))
 }
 
+/// The 文号 key of `s` when `s` is a 文号 and nothing else (赣府厅字[2020]第9号 → 赣府厅字〔2020〕9号;
+/// 根据赣府厅字〔2020〕9号文件 is not one).
+pub fn whole_number(s: &str) -> Option<String> {
+    let s = s.trim();
+    let m = NUMBER.find(s)?;
+    let c = NUMBER.captures(s)?;
+    // The prefix is an issuer's abbreviation: 赣府厅字, 国办发, 吉安市政办字, not a sentence.
+    (m.start() == 0 && m.end() == s.len() && c[1].chars().count() <= 8).then(|| number_key(s))
+}
+
 /// The key a 文号 filter compares: brackets and 號/号 alike, no spaces.
 pub fn number_key(s: &str) -> String {
     let s: String = s.chars().filter(|c| !c.is_whitespace()).collect();
@@ -1083,6 +1093,30 @@ mod tests {
             normalize_number("某省人民政府办公厅文件某府厅字〔2020〕9号").as_deref(),
             Some("某府厅字〔2020〕9号")
         );
+    }
+
+    #[test]
+    fn whole_numbers() {
+        for typed in [
+            "赣府厅字〔2020〕9号",
+            "赣府厅字[2020]9号",
+            " 赣府厅字（2020）第9号 ",
+            "赣府厅字【2020】9號",
+        ] {
+            assert_eq!(
+                whole_number(typed).as_deref(),
+                Some("赣府厅字〔2020〕9号"),
+                "{typed}"
+            );
+        }
+        for not in [
+            "根据赣府厅字〔2020〕9号文件",
+            "〔2020〕9号",
+            "赣府厅字〔2020〕9",
+            "政务公开",
+        ] {
+            assert_eq!(whole_number(not), None, "{not}");
+        }
     }
 
     #[test]

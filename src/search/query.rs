@@ -18,6 +18,7 @@ use tantivy::Term;
 
 use crate::analysis;
 use crate::index::Fields;
+use crate::ingest::meta;
 use crate::lexicon;
 
 /// One searchable piece of the query.
@@ -352,6 +353,8 @@ const HEADER_BOOST: f32 = 0.05;
 const LEAD_WORD_BOOST: f32 = 1.5;
 /// Weight of a synonym relative to the term as typed.
 const EXPANSION_BOOST: f32 = 0.25;
+/// Score for bearing the 文号 the query is (above any word or phrase score of a citation).
+const OWN_NUMBER_SCORE: f32 = 100.0;
 /// Bonus for two query terms within this many characters of each other.
 const NEAR_SLOP: u32 = 30;
 const NEAR_BOOST: f32 = 2.0;
@@ -370,7 +373,22 @@ fn literal_query(f: &Fields, atom: &Atom) -> Box<dyn Query> {
     if atom.title_only {
         return title_match;
     }
-    let must = matches(f, &atom.text);
+    let mut must = matches(f, &atom.text);
+    if let Some(key) = meta::whole_number(&atom.text) {
+        // A 文号 typed whole: the document that bears it comes before those that cite it, and
+        // is found even where its text prints the number in another form (第9号, 9號).
+        let own = TermQuery::new(
+            Term::from_field_text(f.number, &key),
+            IndexRecordOption::Basic,
+        );
+        must = Box::new(BooleanQuery::new(vec![
+            (Occur::Should, must),
+            (
+                Occur::Should,
+                Box::new(ConstScoreQuery::new(Box::new(own), OWN_NUMBER_SCORE)),
+            ),
+        ]));
+    }
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![
         (Occur::Must, must),
         (
@@ -443,7 +461,8 @@ pub fn plan(f: &Fields, parsed: &Parsed, df: &dyn Fn(&Term) -> u64, n: u64) -> O
     let [atom] = group.as_slice() else {
         return None;
     };
-    if atom.title_only {
+    // A 文号 is rare, and its own-number bonus is not in the bound.
+    if atom.title_only || meta::whole_number(&atom.text).is_some() {
         return None;
     }
     let grams = analysis::grams(&atom.text);
