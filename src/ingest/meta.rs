@@ -379,10 +379,10 @@ pub fn normalize_number(s: &str) -> Option<String> {
 /// 根据赣府厅字〔2020〕9号文件 is not one).
 pub fn whole_number(s: &str) -> Option<String> {
     let s = s.trim();
-    let m = NUMBER.find(s)?;
     let c = NUMBER.captures(s)?;
+    let whole = c.get(0).is_some_and(|m| m.range() == (0..s.len()));
     // The prefix is an issuer's abbreviation: 赣府厅字, 国办发, 吉安市政办字, not a sentence.
-    (m.start() == 0 && m.end() == s.len() && c[1].chars().count() <= 8).then(|| number_key(s))
+    (whole && c[1].chars().count() <= 8).then(|| number_key(s))
 }
 
 /// The key a 文号 filter compares: brackets and 號/号 alike, no spaces.
