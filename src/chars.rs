@@ -48,26 +48,9 @@ pub fn is_ignorable(c: char) -> bool {
         || c.is_control()
         || matches!(
             c,
-            '\u{200B}'
-                ..='\u{200F}'
-                    | '\u{2060}'
-                    | '\u{FEFF}'
-                    | '\u{00AD}'
-                    | '“'
-                    | '”'
-                    | '‘'
-                    | '’'
-                    | '"'
-                    | '＂'
-                    | '「'
-                    | '」'
-                    | '『'
-                    | '』'
-                    | '《'
-                    | '》'
-                    | '〈'
-                    | '〉'
+            '\u{200B}'..='\u{200F}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}'
         )
+        || is_soft_mark(c)
 }
 
 /// Quotation and book-title marks: dropped from the match stream like whitespace (五型政府 finds

@@ -315,7 +315,7 @@ fn numbers_in_any_brackets_find_their_notice_first() {
     }
     // The citing notice is found by its own number in any brackets too.
     assert_eq!(top_source(&s, "赣市府办字〔2020〕15号"), "citing.txt");
-    // Brackets are still brackets: the number without its year finds nothing else.
+    // Unified brackets do not loosen the rest: another year finds nothing.
     assert_eq!(
         s.search(&[("q", "赣府厅字[2021]9号")])["total"],
         0,

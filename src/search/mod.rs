@@ -322,9 +322,8 @@ type Vocabulary = Arc<Vec<(String, u64)>>;
 /// files ago is still checked against the current index before it is offered.
 #[derive(Default)]
 struct VocabCache {
-    words: Option<Vocabulary>,
-    generation: u64,
-    built: Option<Instant>,
+    /// The vocabulary, the reader generation it was read from, and when.
+    current: Option<(Vocabulary, u64, Instant)>,
     building: bool,
 }
 
@@ -715,19 +714,13 @@ impl Engine {
     fn vocabulary(&self, searcher: &tantivy::Searcher) -> Vocabulary {
         let generation = searcher.generation().generation_id();
         let mut cache = self.vocab.lock().unwrap_or_else(PoisonError::into_inner);
-        let Some(words) = cache.words.clone() else {
+        let Some((words, built_from, built)) = cache.current.clone() else {
             // First use: built under the lock, so concurrent first uses wait for one build.
             let words = Arc::new(suggest::vocabulary(searcher, &self.fields));
-            *cache = VocabCache {
-                words: Some(words.clone()),
-                generation,
-                built: Some(Instant::now()),
-                building: false,
-            };
+            cache.current = Some((words.clone(), generation, Instant::now()));
             return words;
         };
-        let due = cache.built.is_none_or(|t| t.elapsed() >= VOCAB_REFRESH);
-        if cache.generation != generation && due && !cache.building {
+        if built_from != generation && built.elapsed() >= VOCAB_REFRESH && !cache.building {
             cache.building = true;
             let (shared, searcher, fields) = (self.vocab.clone(), searcher.clone(), self.fields);
             let spawned = std::thread::Builder::new()
@@ -735,9 +728,7 @@ impl Engine {
                 .spawn(move || {
                     let words = Arc::new(suggest::vocabulary(&searcher, &fields));
                     *shared.lock().unwrap_or_else(PoisonError::into_inner) = VocabCache {
-                        words: Some(words),
-                        generation,
-                        built: Some(Instant::now()),
+                        current: Some((words, generation, Instant::now())),
                         building: false,
                     };
                 });
